@@ -1,0 +1,39 @@
+/* Small shared helpers: one-line user-facing errors and a growable string buffer. */
+#ifndef REPRISE_UTIL_H
+#define REPRISE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Prints "reprise: <message>\n" to stderr. */
+void rp_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "reprise: warning: <message>\n" to stderr. */
+void rp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* rp_error, then exit(status). */
+void rp_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/* malloc/calloc/realloc that end the program with a one-line error when memory runs out. */
+void *rp_malloc(size_t n);
+void *rp_calloc(size_t n, size_t size);
+void *rp_realloc(void *p, size_t n);
+char *rp_strdup(const char *s);
+
+struct strbuf {
+	char *buf;   /* always NUL-terminated once anything was added */
+	size_t len, cap;
+};
+
+void sb_init(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+void sb_reset(struct strbuf *sb);
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_putc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+
+/* Parses a size like 4096, 64k, 1M; returns 0 or -1. */
+int parse_size(const char *s, uint64_t *out);
+
+#endif
