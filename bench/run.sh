@@ -1,0 +1,9 @@
+#!/bin/sh
+# `make bench`: recording overhead against native runs and strace, side by side in one run.
+set -eu
+reprise=$(realpath "$1")
+mkdir -p build/bench
+for w in write_loop getppid_loop; do
+	cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "build/bench/$w" "bench/$w.c"
+done
+exec python3 bench/bench.py "$reprise" build/bench "$@"
