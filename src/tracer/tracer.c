@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -365,9 +367,48 @@ static int attach_process(struct tracer *tr, pid_t pid, unsigned long opts)
 	return 0;
 }
 
+/*
+ * Finds the program as execvp would, but before forking, so that the trace starts with
+ * the one execve that runs it rather than one failed attempt per PATH entry.
+ */
+static int resolve_command(const char *name, char *out, size_t outlen)
+{
+	if (strchr(name, '/')) {
+		snprintf(out, outlen, "%s", name);
+		return 0;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	int err = ENOENT;
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		snprintf(out, outlen, "%.*s%s%s", (int)len, path, len ? "/" : "", name);
+		if (access(out, X_OK) == 0) {
+			struct stat st;
+			if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
+				return 0;
+		} else if (errno == EACCES) {
+			err = EACCES;
+		}
+		path += len + (path[len] == ':');
+	}
+	errno = err;
+	return -1;
+}
+
+/* 0: started; 1: could not be run, tr->root_status says how; -1: error. */
 static int start_command(struct tracer *tr, struct filter *filter, unsigned long opts)
 {
 	char *const *argv = tr->cfg->argv;
+	char prog[PATH_MAX];
+	if (resolve_command(argv[0], prog, sizeof(prog)) < 0) {
+		/* As a shell would: the command "exits" with 127 (not found) or 126 (not executable). */
+		int err = errno;
+		rp_error("cannot run '%s': %s", argv[0], strerror(err));
+		tr->root_status = (err == ENOENT ? 127 : 126) << 8;
+		return 1;
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		rp_error("cannot fork: %s", strerror(errno));
@@ -383,7 +424,7 @@ static int start_command(struct tracer *tr, struct filter *filter, unsigned long
 				_exit(127);
 			}
 		}
-		execvp(argv[0], argv);
+		execv(prog, argv);
 		int err = errno;
 		fprintf(stderr, "reprise: cannot run '%s': %s\n", argv[0], strerror(err));
 		_exit(err == ENOENT ? 127 : 126);
@@ -443,8 +484,13 @@ int tracer_run(const struct tracer_config *cfg, const struct tracer_handler *h)
 		opts |= PTRACE_O_TRACESECCOMP;
 	}
 	if (cfg->argv) {
-		if (start_command(&tr, filter, opts) < 0)
+		int started = start_command(&tr, filter, opts);
+		if (started < 0)
 			goto out;
+		if (started > 0) {
+			rc = tr.root_status;
+			goto out;
+		}
 	} else {
 		for (size_t i = 0; i < cfg->nattach; i++)
 			if (attach_process(&tr, cfg->attach[i], opts) < 0)
