@@ -1,0 +1,975 @@
+/*
+ * The structures are decoded with this machine's layouts: x86_64 is the only arch a
+ * trace can name (src/arch), and its user ABI is what these headers describe.
+ */
+#include "show/structs.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/netlink.h>
+#include <linux/openat2.h>
+#include <linux/stat.h>
+#include <mqueue.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <sys/timex.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "show/names.h"
+#include "show/strings.h"
+#include "sys/flags.h"
+
+/* The kernel's struct sigaction, which differs from glibc's. */
+struct kernel_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+/* Exactly `size` bytes at addr as captured at phase, or NULL. */
+static const void *whole(const struct call *c, unsigned phase, uint64_t addr, size_t size)
+{
+	uint64_t avail;
+	const uint8_t *p = call_mem(c, phase, addr, size, &avail);
+	return p && avail >= size ? p : NULL;
+}
+
+#define FETCH(c, phase, addr, var) fetch(c, phase, addr, &(var), sizeof(var))
+static int fetch(const struct call *c, unsigned phase, uint64_t addr, void *out, size_t size)
+{
+	const void *p = whole(c, phase, addr, size);
+	if (!p)
+		return 0;
+	memcpy(out, p, size);
+	return 1;
+}
+
+static uint64_t arg_or_zero(const struct call *c, int idx)
+{
+	return idx >= 0 && idx < 6 ? c->args[idx] : 0;
+}
+
+static int64_t result(const struct call *c)
+{
+	return c->exit ? c->exit->u.exit.ret : 0;
+}
+
+static void fmt_timespec(struct strbuf *sb, int64_t sec, int64_t nsec)
+{
+	sb_printf(sb, "{tv_sec=%lld, tv_nsec=%lld}", (long long)sec, (long long)nsec);
+}
+
+static void fmt_timeval(struct strbuf *sb, int64_t sec, int64_t usec)
+{
+	sb_printf(sb, "{tv_sec=%lld, tv_usec=%lld}", (long long)sec, (long long)usec);
+}
+
+static void fmt_utime_nsec(struct strbuf *sb, const struct timespec *ts)
+{
+	if (ts->tv_nsec == UTIME_NOW)
+		sb_printf(sb, "{tv_sec=%lld, tv_nsec=UTIME_NOW}", (long long)ts->tv_sec);
+	else if (ts->tv_nsec == UTIME_OMIT)
+		sb_printf(sb, "{tv_sec=%lld, tv_nsec=UTIME_OMIT}", (long long)ts->tv_sec);
+	else
+		fmt_timespec(sb, ts->tv_sec, ts->tv_nsec);
+}
+
+/* strace writes limits that are whole KiB as N*1024. */
+static void fmt_rlim(struct strbuf *sb, uint64_t v)
+{
+	if (v == UINT64_MAX)
+		sb_puts(sb, "RLIM64_INFINITY");
+	else if (v && v % 1024 == 0)
+		sb_printf(sb, "%llu*1024", (unsigned long long)(v / 1024));
+	else
+		sb_printf(sb, "%llu", (unsigned long long)v);
+}
+
+static void fmt_stat(struct strbuf *sb, const struct stat *s)
+{
+	sb_puts(sb, "{st_mode=");
+	fmt_mode(sb, s->st_mode, 1);
+	if (S_ISCHR(s->st_mode) || S_ISBLK(s->st_mode))
+		sb_printf(sb, ", st_rdev=makedev(%#x, %#x), ...}", major(s->st_rdev), minor(s->st_rdev));
+	else
+		sb_printf(sb, ", st_size=%lld, ...}", (long long)s->st_size);
+}
+
+static void fmt_statx(struct strbuf *sb, const struct statx *s)
+{
+	sb_puts(sb, "{stx_mask=");
+	fmt_flags(sb, statx_mask_names, s->stx_mask);
+	sb_printf(sb, ", stx_attributes=%s", s->stx_attributes ? "" : "0");
+	if (s->stx_attributes)
+		sb_printf(sb, "%#llx", (unsigned long long)s->stx_attributes);
+	sb_puts(sb, ", stx_mode=");
+	fmt_mode(sb, s->stx_mode, 1);
+	sb_printf(sb, ", stx_size=%llu, ...}", (unsigned long long)s->stx_size);
+}
+
+static void fmt_statfs(struct strbuf *sb, const struct statfs *s)
+{
+	sb_printf(sb, "{f_type=%#llx, f_bsize=%lld, f_blocks=%llu, f_bfree=%llu, f_bavail=%llu, f_files=%llu, "
+		  "f_ffree=%llu, f_fsid={val=[%#x, %#x]}, f_namelen=%lld, f_frsize=%lld, f_flags=%#llx}",
+		  (unsigned long long)s->f_type, (long long)s->f_bsize, (unsigned long long)s->f_blocks,
+		  (unsigned long long)s->f_bfree, (unsigned long long)s->f_bavail, (unsigned long long)s->f_files,
+		  (unsigned long long)s->f_ffree, (unsigned)s->f_fsid.__val[0], (unsigned)s->f_fsid.__val[1],
+		  (long long)s->f_namelen, (long long)s->f_frsize, (unsigned long long)s->f_flags);
+}
+
+static void fmt_sigaction(struct strbuf *sb, const struct kernel_sigaction *sa)
+{
+	sb_puts(sb, "{sa_handler=");
+	if (sa->handler == (uint64_t)(uintptr_t)SIG_DFL)
+		sb_puts(sb, "SIG_DFL");
+	else if (sa->handler == (uint64_t)(uintptr_t)SIG_IGN)
+		sb_puts(sb, "SIG_IGN");
+	else
+		fmt_address(sb, sa->handler);
+	sb_puts(sb, ", sa_mask=");
+	fmt_sigset(sb, (const uint8_t *)&sa->mask, sizeof(sa->mask));
+	sb_puts(sb, ", sa_flags=");
+	fmt_flags(sb, sigaction_flag_names, sa->flags);
+	const char *restorer_name = "SA_RESTORER";
+	for (const struct flag_name *f = sigaction_flag_names; f->name; f++)
+		if (strcmp(f->name, restorer_name) == 0 && (sa->flags & f->value)) {
+			sb_puts(sb, ", sa_restorer=");
+			fmt_address(sb, sa->restorer);
+		}
+	sb_putc(sb, '}');
+}
+
+static void fmt_sockaddr(struct strbuf *sb, const uint8_t *p, uint64_t len)
+{
+	sa_family_t family;
+	if (len < sizeof(family)) {
+		sb_puts(sb, "{}");
+		return;
+	}
+	memcpy(&family, p, sizeof(family));
+	sb_puts(sb, "{sa_family=");
+	fmt_enum(sb, socket_domain_names, family, 0);
+	char text[INET6_ADDRSTRLEN];
+	if (family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		struct sockaddr_in in;
+		memcpy(&in, p, sizeof(in));
+		inet_ntop(AF_INET, &in.sin_addr, text, sizeof(text));
+		sb_printf(sb, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}", ntohs(in.sin_port), text);
+	} else if (family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 in6;
+		memcpy(&in6, p, sizeof(in6));
+		inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof(text));
+		sb_printf(sb, ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"%s\", &sin6_addr), "
+			  "sin6_scope_id=%u}", ntohs(in6.sin6_port), ntohl(in6.sin6_flowinfo), text, in6.sin6_scope_id);
+	} else if (family == AF_UNIX) {
+		size_t path_len = len - offsetof(struct sockaddr_un, sun_path);
+		const uint8_t *path = p + offsetof(struct sockaddr_un, sun_path);
+		struct show_style plain = { .strsize = (unsigned)sizeof(((struct sockaddr_un *)0)->sun_path) };
+		if (path_len && path[0] == '\0') {
+			/* Abstract names have no terminator and may hold NULs. */
+			sb_puts(sb, ", sun_path=@");
+			show_quote_buf(sb, path + 1, path_len - 1, path_len - 1, &plain);
+		} else if (path_len) {
+			sb_puts(sb, ", sun_path=");
+			show_quote_field(sb, path, path_len, &plain);
+		}
+		sb_putc(sb, '}');
+	} else if (family == AF_NETLINK && len >= sizeof(struct sockaddr_nl)) {
+		struct sockaddr_nl nl;
+		memcpy(&nl, p, sizeof(nl));
+		sb_printf(sb, ", nl_pid=%u, nl_groups=%08x}", nl.nl_pid, nl.nl_groups);
+	} else {
+		struct show_style plain = { .strsize = 128 };
+		sb_puts(sb, ", sa_data=");
+		show_quote_buf(sb, p + sizeof(family), len - sizeof(family), len - sizeof(family), &plain);
+		sb_putc(sb, '}');
+	}
+}
+
+static void fmt_sockaddr_at(struct strbuf *sb, const struct call *c, unsigned phase, uint64_t addr, uint64_t len)
+{
+	uint64_t avail;
+	const uint8_t *p = call_mem(c, phase, addr, len, &avail);
+	if (!p || !len) {
+		fmt_address(sb, addr);
+		return;
+	}
+	fmt_sockaddr(sb, p, avail < len ? avail : len);
+}
+
+/* A socklen_t* argument: [16], or [128 => 16] when the kernel changed it. */
+static void fmt_socklen(struct strbuf *sb, const struct call *c, uint64_t addr, unsigned phase)
+{
+	uint32_t in, out;
+	int have_in = FETCH(c, RPR_PHASE_ENTER, addr, in);
+	int have_out = phase == RPR_PHASE_EXIT && FETCH(c, RPR_PHASE_EXIT, addr, out);
+	if (have_in && have_out && in != out)
+		sb_printf(sb, "[%u => %u]", in, out);
+	else if (have_out)
+		sb_printf(sb, "[%u]", out);
+	else if (have_in)
+		sb_printf(sb, "[%u]", in);
+	else
+		fmt_address(sb, addr);
+}
+
+int iovec_at(const struct call *c, uint64_t addr, uint64_t i, uint64_t *base, uint64_t *len)
+{
+	struct iovec iov;
+	uint64_t at = addr + i * sizeof(iov);
+	if (!FETCH(c, RPR_PHASE_ENTER, at, iov) && !FETCH(c, RPR_PHASE_EXIT, at, iov))
+		return -1;
+	*base = (uint64_t)(uintptr_t)iov.iov_base;
+	*len = iov.iov_len;
+	return 0;
+}
+
+void fmt_iovecs(struct strbuf *sb, const struct call *c, uint64_t addr, uint64_t count, uint64_t total,
+		unsigned phase, const struct show_style *st)
+{
+	uint64_t base, len;
+	if (count && iovec_at(c, addr, 0, &base, &len) < 0) {
+		fmt_address(sb, addr);
+		return;
+	}
+	sb_putc(sb, '[');
+	for (uint64_t i = 0; i < count; i++) {
+		if (i && i >= st->strsize) {
+			sb_puts(sb, ", ...");
+			break;
+		}
+		if (iovec_at(c, addr, i, &base, &len) < 0) {
+			sb_puts(sb, i ? ", ..." : "...");
+			break;
+		}
+		uint64_t shown = len < total ? len : total;
+		total -= shown;
+		sb_puts(sb, i ? ", {iov_base=" : "{iov_base=");
+		uint64_t avail;
+		const uint8_t *data = call_mem(c, phase, base, shown, &avail);
+		if (data || (shown == 0 && base))
+			show_quote_buf(sb, data, avail, shown, st);
+		else
+			fmt_address(sb, base);
+		sb_printf(sb, ", iov_len=%llu}", (unsigned long long)len);
+	}
+	sb_putc(sb, ']');
+}
+
+void fmt_flock(struct strbuf *sb, const struct call *c, uint64_t addr, unsigned phase)
+{
+	struct flock fl;
+	if (!FETCH(c, phase, addr, fl) && !FETCH(c, RPR_PHASE_ENTER, addr, fl)) {
+		fmt_address(sb, addr);
+		return;
+	}
+	sb_puts(sb, "{l_type=");
+	fmt_enum(sb, show_lock_type_names, (uint64_t)fl.l_type, 1);
+	sb_puts(sb, ", l_whence=");
+	fmt_enum(sb, seek_whence_names, (uint64_t)fl.l_whence, 1);
+	sb_printf(sb, ", l_start=%lld, l_len=%lld", (long long)fl.l_start, (long long)fl.l_len);
+	if (phase == RPR_PHASE_EXIT)
+		sb_printf(sb, ", l_pid=%d", fl.l_pid);
+	sb_putc(sb, '}');
+}
+
+static void fmt_msghdr(struct strbuf *sb, const struct call *c, const struct msghdr *m, unsigned phase,
+		       uint64_t data_total, const struct show_style *st)
+{
+	sb_puts(sb, "{msg_name=");
+	if (m->msg_name && m->msg_namelen)
+		fmt_sockaddr_at(sb, c, phase, (uint64_t)(uintptr_t)m->msg_name, m->msg_namelen);
+	else
+		fmt_address(sb, (uint64_t)(uintptr_t)m->msg_name);
+	sb_printf(sb, ", msg_namelen=%u, msg_iov=", m->msg_namelen);
+	fmt_iovecs(sb, c, (uint64_t)(uintptr_t)m->msg_iov, m->msg_iovlen, data_total, phase, st);
+	sb_printf(sb, ", msg_iovlen=%llu", (unsigned long long)m->msg_iovlen);
+	if (m->msg_controllen) {
+		sb_puts(sb, ", msg_control=");
+		fmt_address(sb, (uint64_t)(uintptr_t)m->msg_control);
+	}
+	sb_printf(sb, ", msg_controllen=%llu, msg_flags=", (unsigned long long)m->msg_controllen);
+	fmt_flags(sb, msg_flag_names, (uint32_t)m->msg_flags);
+	sb_putc(sb, '}');
+}
+
+/* Counts linux_dirent64 (or old linux_dirent) records in n bytes; both start with d_ino, d_off, d_reclen. */
+static uint64_t count_dirents(const uint8_t *p, uint64_t n)
+{
+	uint64_t count = 0, off = 0;
+	while (off + 18 <= n) {
+		uint16_t reclen;
+		memcpy(&reclen, p + off + 16, sizeof(reclen));
+		if (reclen == 0)
+			break;
+		off += reclen;
+		count++;
+	}
+	return count;
+}
+
+static void fmt_clone_args(struct strbuf *sb, const struct call *c, uint64_t addr, uint64_t size, unsigned phase)
+{
+	/* struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, ... */
+	uint64_t f[8] = { 0 };
+	uint64_t avail;
+	const uint8_t *p = call_mem(c, RPR_PHASE_ENTER, addr, size, &avail);
+	if (!p || avail < sizeof(f)) {
+		fmt_address(sb, addr);
+		return;
+	}
+	memcpy(f, p, sizeof(f));
+	sb_puts(sb, "{flags=");
+	fmt_flags(sb, clone_flag_names, f[0]);
+	if (f[0] & CLONE_PIDFD)
+		sb_printf(sb, ", pidfd=%#llx", (unsigned long long)f[1]);
+	if (f[0] & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
+		sb_printf(sb, ", child_tid=%#llx", (unsigned long long)f[2]);
+	if (f[0] & CLONE_PARENT_SETTID)
+		sb_printf(sb, ", parent_tid=%#llx", (unsigned long long)f[3]);
+	sb_puts(sb, ", exit_signal=");
+	fmt_signal(sb, (int64_t)f[4]);
+	sb_printf(sb, ", stack=%#llx, stack_size=%#llx", (unsigned long long)f[5], (unsigned long long)f[6]);
+	if (f[0] & CLONE_SETTLS)
+		sb_printf(sb, ", tls=%#llx", (unsigned long long)f[7]);
+	sb_putc(sb, '}');
+	int32_t tid;
+	if (phase == RPR_PHASE_EXIT && (f[0] & CLONE_PARENT_SETTID) && c->exit && !call_failed(c) &&
+	    FETCH(c, RPR_PHASE_EXIT, f[3], tid))
+		sb_printf(sb, " => {parent_tid=[%d]}", tid);
+}
+
+static void fmt_pollfds(struct strbuf *sb, const struct pollfd *fds, uint64_t n, int revents)
+{
+	sb_putc(sb, '[');
+	int first = 1;
+	for (uint64_t i = 0; i < n; i++) {
+		if (revents && !fds[i].revents)
+			continue;
+		sb_printf(sb, "%s{fd=%d, %s=", first ? "" : ", ", fds[i].fd, revents ? "revents" : "events");
+		fmt_flags(sb, poll_event_names, (uint16_t)(revents ? fds[i].revents : fds[i].events));
+		sb_putc(sb, '}');
+		first = 0;
+	}
+	sb_putc(sb, ']');
+}
+
+static void fmt_fdset(struct strbuf *sb, const uint8_t *bits, uint64_t nfds)
+{
+	sb_putc(sb, '[');
+	int first = 1;
+	for (uint64_t fd = 0; fd < nfds; fd++)
+		if ((bits[fd / 8] >> (fd % 8)) & 1) {
+			sb_printf(sb, "%s%llu", first ? "" : " ", (unsigned long long)fd);
+			first = 0;
+		}
+	sb_putc(sb, ']');
+}
+
+static void fmt_epoll_event(struct strbuf *sb, const struct epoll_event *e)
+{
+	sb_puts(sb, "{events=");
+	fmt_flags(sb, epoll_event_names, e->events);
+	sb_printf(sb, ", data={u32=%u, u64=%llu}}", (uint32_t)e->data.u64, (unsigned long long)e->data.u64);
+}
+
+/* Decodes elements of `elem` bytes at addr: count of them, "[a, b]", or the address if missing. */
+#define FMT_ARRAY(sb, c, phase, addr, count, type, body)                                       \
+	do {                                                                                   \
+		uint64_t avail_;                                                               \
+		const uint8_t *p_ = call_mem(c, phase, addr, (count) * sizeof(type), &avail_); \
+		if (!p_ || avail_ < (count) * sizeof(type)) {                                  \
+			fmt_address(sb, addr);                                                 \
+			break;                                                                 \
+		}                                                                              \
+		sb_putc(sb, '[');                                                              \
+		for (uint64_t i_ = 0; i_ < (count); i_++) {                                    \
+			type el;                                                               \
+			memcpy(&el, p_ + i_ * sizeof(type), sizeof(type));                     \
+			if (i_)                                                                \
+				sb_puts(sb, ", ");                                             \
+			body;                                                                  \
+		}                                                                              \
+		sb_putc(sb, ']');                                                              \
+	} while (0)
+
+static const char *cap_version_name(uint32_t v)
+{
+	switch (v) {
+	case _LINUX_CAPABILITY_VERSION_1: return "_LINUX_CAPABILITY_VERSION_1";
+	case _LINUX_CAPABILITY_VERSION_2: return "_LINUX_CAPABILITY_VERSION_2";
+	case _LINUX_CAPABILITY_VERSION_3: return "_LINUX_CAPABILITY_VERSION_3";
+	}
+	return NULL;
+}
+
+void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned phase, const struct show_style *st)
+{
+	const struct sys_arg *a = &c->entry->args[idx];
+	uint64_t addr = c->args[idx];
+	uint64_t aux = arg_or_zero(c, a->aux);
+	if (!addr) {
+		sb_puts(sb, "NULL");
+		return;
+	}
+	switch (a->sk) {
+	case SK_INT: {
+		int32_t v;
+		if (FETCH(c, phase, addr, v)) {
+			sb_printf(sb, "[%d]", v);
+			return;
+		}
+		break;
+	}
+	case SK_UINT64: {
+		uint64_t v;
+		if (FETCH(c, phase, addr, v)) {
+			sb_printf(sb, "[%llu]", (unsigned long long)v);
+			return;
+		}
+		break;
+	}
+	case SK_FDPAIR: {
+		int32_t v[2];
+		if (FETCH(c, phase, addr, v)) {
+			sb_printf(sb, "[%d, %d]", v[0], v[1]);
+			return;
+		}
+		break;
+	}
+	case SK_STAT: {
+		struct stat s;
+		if (FETCH(c, phase, addr, s)) {
+			fmt_stat(sb, &s);
+			return;
+		}
+		break;
+	}
+	case SK_STATX: {
+		struct statx s;
+		if (FETCH(c, phase, addr, s)) {
+			fmt_statx(sb, &s);
+			return;
+		}
+		break;
+	}
+	case SK_STATFS: {
+		struct statfs s;
+		if (FETCH(c, phase, addr, s)) {
+			fmt_statfs(sb, &s);
+			return;
+		}
+		break;
+	}
+	case SK_TIMESPEC: {
+		struct timespec ts;
+		if (FETCH(c, phase, addr, ts)) {
+			fmt_timespec(sb, ts.tv_sec, ts.tv_nsec);
+			return;
+		}
+		break;
+	}
+	case SK_TIMESPEC_PAIR: {
+		struct timespec ts[2];
+		if (FETCH(c, phase, addr, ts)) {
+			sb_putc(sb, '[');
+			fmt_utime_nsec(sb, &ts[0]);
+			sb_puts(sb, ", ");
+			fmt_utime_nsec(sb, &ts[1]);
+			sb_putc(sb, ']');
+			return;
+		}
+		break;
+	}
+	case SK_TIMEVAL: {
+		struct timeval tv;
+		if (FETCH(c, phase, addr, tv)) {
+			fmt_timeval(sb, tv.tv_sec, tv.tv_usec);
+			return;
+		}
+		break;
+	}
+	case SK_TIMEVAL_PAIR: {
+		struct timeval tv[2];
+		if (FETCH(c, phase, addr, tv)) {
+			sb_putc(sb, '[');
+			fmt_timeval(sb, tv[0].tv_sec, tv[0].tv_usec);
+			sb_puts(sb, ", ");
+			fmt_timeval(sb, tv[1].tv_sec, tv[1].tv_usec);
+			sb_putc(sb, ']');
+			return;
+		}
+		break;
+	}
+	case SK_TIMEZONE: {
+		struct timezone tz;
+		if (FETCH(c, phase, addr, tz)) {
+			sb_printf(sb, "{tz_minuteswest=%d, tz_dsttime=%d}", tz.tz_minuteswest, tz.tz_dsttime);
+			return;
+		}
+		break;
+	}
+	case SK_ITIMERVAL: {
+		struct itimerval it;
+		if (FETCH(c, phase, addr, it)) {
+			sb_puts(sb, "{it_interval=");
+			fmt_timeval(sb, it.it_interval.tv_sec, it.it_interval.tv_usec);
+			sb_puts(sb, ", it_value=");
+			fmt_timeval(sb, it.it_value.tv_sec, it.it_value.tv_usec);
+			sb_putc(sb, '}');
+			return;
+		}
+		break;
+	}
+	case SK_ITIMERSPEC: {
+		struct itimerspec it;
+		if (FETCH(c, phase, addr, it)) {
+			sb_puts(sb, "{it_interval=");
+			fmt_timespec(sb, it.it_interval.tv_sec, it.it_interval.tv_nsec);
+			sb_puts(sb, ", it_value=");
+			fmt_timespec(sb, it.it_value.tv_sec, it.it_value.tv_nsec);
+			sb_putc(sb, '}');
+			return;
+		}
+		break;
+	}
+	case SK_TIMEX: {
+		struct timex tx;
+		if (FETCH(c, phase, addr, tx)) {
+			sb_printf(sb, "{modes=%#x, offset=%lld, freq=%lld, maxerror=%lld, esterror=%lld, status=%#x, ...}",
+				  tx.modes, (long long)tx.offset, (long long)tx.freq, (long long)tx.maxerror,
+				  (long long)tx.esterror, (unsigned)tx.status);
+			return;
+		}
+		break;
+	}
+	case SK_RLIMIT: {
+		uint64_t rl[2];
+		if (FETCH(c, phase, addr, rl)) {
+			sb_puts(sb, "{rlim_cur=");
+			fmt_rlim(sb, rl[0]);
+			sb_puts(sb, ", rlim_max=");
+			fmt_rlim(sb, rl[1]);
+			sb_putc(sb, '}');
+			return;
+		}
+		break;
+	}
+	case SK_RUSAGE: {
+		struct rusage ru;
+		if (FETCH(c, phase, addr, ru)) {
+			sb_puts(sb, "{ru_utime=");
+			fmt_timeval(sb, ru.ru_utime.tv_sec, ru.ru_utime.tv_usec);
+			sb_puts(sb, ", ru_stime=");
+			fmt_timeval(sb, ru.ru_stime.tv_sec, ru.ru_stime.tv_usec);
+			sb_puts(sb, ", ...}");
+			return;
+		}
+		break;
+	}
+	case SK_TMS: {
+		struct tms t;
+		if (FETCH(c, phase, addr, t)) {
+			sb_printf(sb, "{tms_utime=%lld, tms_stime=%lld, tms_cutime=%lld, tms_cstime=%lld}",
+				  (long long)t.tms_utime, (long long)t.tms_stime, (long long)t.tms_cutime,
+				  (long long)t.tms_cstime);
+			return;
+		}
+		break;
+	}
+	case SK_UTSNAME: {
+		const struct utsname *u = whole(c, phase, addr, sizeof(*u));
+		if (u) {
+			sb_puts(sb, "{sysname=");
+			show_quote_field(sb, (const uint8_t *)u->sysname, sizeof(u->sysname), st);
+			sb_puts(sb, ", nodename=");
+			show_quote_field(sb, (const uint8_t *)u->nodename, sizeof(u->nodename), st);
+			sb_puts(sb, ", ...}");
+			return;
+		}
+		break;
+	}
+	case SK_SYSINFO: {
+		struct sysinfo si;
+		if (FETCH(c, phase, addr, si)) {
+			sb_printf(sb, "{uptime=%lld, loads=[%llu, %llu, %llu], totalram=%llu, freeram=%llu, sharedram=%llu, "
+				  "bufferram=%llu, totalswap=%llu, freeswap=%llu, procs=%u, totalhigh=%llu, freehigh=%llu, "
+				  "mem_unit=%u}",
+				  (long long)si.uptime, (unsigned long long)si.loads[0], (unsigned long long)si.loads[1],
+				  (unsigned long long)si.loads[2], (unsigned long long)si.totalram,
+				  (unsigned long long)si.freeram, (unsigned long long)si.sharedram,
+				  (unsigned long long)si.bufferram, (unsigned long long)si.totalswap,
+				  (unsigned long long)si.freeswap, si.procs, (unsigned long long)si.totalhigh,
+				  (unsigned long long)si.freehigh, si.mem_unit);
+			return;
+		}
+		break;
+	}
+	case SK_SIGACTION: {
+		struct kernel_sigaction sa;
+		if (FETCH(c, phase, addr, sa)) {
+			fmt_sigaction(sb, &sa);
+			return;
+		}
+		break;
+	}
+	case SK_SIGSET: {
+		uint64_t size = aux > 8 || a->aux < 0 ? 8 : aux;
+		const uint8_t *mask = whole(c, phase, addr, (size_t)size);
+		if (mask) {
+			fmt_sigset(sb, mask, (unsigned)size);
+			return;
+		}
+		break;
+	}
+	case SK_SIGINFO: {
+		const uint8_t *si = whole(c, phase, addr, sizeof(siginfo_t));
+		if (si) {
+			fmt_siginfo(sb, si, sizeof(siginfo_t));
+			return;
+		}
+		break;
+	}
+	case SK_STACK: {
+		stack_t ss;
+		if (FETCH(c, phase, addr, ss)) {
+			sb_puts(sb, "{ss_sp=");
+			fmt_address(sb, (uint64_t)(uintptr_t)ss.ss_sp);
+			sb_puts(sb, ", ss_flags=");
+			fmt_flags(sb, ss_flag_names, (uint32_t)ss.ss_flags);
+			sb_printf(sb, ", ss_size=%zu}", ss.ss_size);
+			return;
+		}
+		break;
+	}
+	case SK_POLLFDS: {
+		uint64_t avail;
+		const uint8_t *p = call_mem(c, phase, addr, aux * sizeof(struct pollfd), &avail);
+		if (p && avail >= aux * sizeof(struct pollfd)) {
+			struct pollfd *fds = rp_malloc(aux * sizeof(*fds) + 1);
+			memcpy(fds, p, aux * sizeof(*fds));
+			fmt_pollfds(sb, fds, aux, 0);
+			free(fds);
+			return;
+		}
+		break;
+	}
+	case SK_FDSET: {
+		const uint8_t *bits = whole(c, phase, addr, (size_t)((aux + 7) / 8));
+		if (bits) {
+			fmt_fdset(sb, bits, aux);
+			return;
+		}
+		break;
+	}
+	case SK_EPOLL_EVENT: {
+		struct epoll_event e;
+		if (FETCH(c, phase, addr, e)) {
+			fmt_epoll_event(sb, &e);
+			return;
+		}
+		break;
+	}
+	case SK_EPOLL_EVENTS: {
+		uint64_t n = result(c) > 0 ? (uint64_t)result(c) : 0;
+		FMT_ARRAY(sb, c, phase, addr, n, struct epoll_event, fmt_epoll_event(sb, &el));
+		return;
+	}
+	case SK_SOCKADDR:
+		fmt_sockaddr_at(sb, c, phase, addr, aux);
+		return;
+	case SK_SOCKADDR_OUT: {
+		uint32_t len;
+		if (a->aux >= 0 && FETCH(c, phase, aux, len)) {
+			fmt_sockaddr_at(sb, c, phase, addr, len);
+			return;
+		}
+		break;
+	}
+	case SK_SOCKLEN:
+		fmt_socklen(sb, c, addr, phase);
+		return;
+	case SK_SOCKOPT: {
+		/* setsockopt passes the length; getsockopt a socklen_t* the kernel updates. */
+		uint32_t len = (uint32_t)aux;
+		if (phase == RPR_PHASE_EXIT && a->aux >= 0 && !FETCH(c, phase, aux, len))
+			break;
+		int32_t v;
+		if (len == sizeof(v) && FETCH(c, phase, addr, v)) {
+			sb_printf(sb, "[%d]", v);
+			return;
+		}
+		uint64_t avail;
+		const uint8_t *p = call_mem(c, phase, addr, len, &avail);
+		if (p) {
+			show_quote_buf(sb, p, avail, len, st);
+			return;
+		}
+		break;
+	}
+	case SK_MSGHDR: {
+		struct msghdr m;
+		if (FETCH(c, RPR_PHASE_ENTER, addr, m) || FETCH(c, phase, addr, m)) {
+			uint64_t total = phase == RPR_PHASE_EXIT ? (uint64_t)result(c) : UINT64_MAX;
+			fmt_msghdr(sb, c, &m, phase, total, st);
+			return;
+		}
+		break;
+	}
+	case SK_MMSGHDR: {
+		uint64_t n = phase == RPR_PHASE_EXIT && result(c) >= 0 ? (uint64_t)result(c) : aux;
+		FMT_ARRAY(sb, c, RPR_PHASE_ENTER, addr, n, struct mmsghdr, {
+			struct mmsghdr out = el;
+			if (phase == RPR_PHASE_EXIT)
+				FETCH(c, phase, addr + i_ * sizeof(el), out);
+			sb_puts(sb, "{msg_hdr=");
+			fmt_msghdr(sb, c, &el.msg_hdr, phase, phase == RPR_PHASE_EXIT ? out.msg_len : UINT64_MAX, st);
+			sb_printf(sb, ", msg_len=%u}", out.msg_len);
+		});
+		return;
+	}
+	case SK_DIRENTS:
+	case SK_LINUX_DIRENT: {
+		uint64_t n = result(c) > 0 ? (uint64_t)result(c) : 0;
+		uint64_t avail;
+		const uint8_t *p = call_mem(c, phase, addr, n, &avail);
+		fmt_address(sb, addr);
+		if (p && phase == RPR_PHASE_EXIT) {
+			uint64_t count = count_dirents(p, avail);
+			sb_printf(sb, " /* %llu entr%s */", (unsigned long long)count, count == 1 ? "y" : "ies");
+		}
+		return;
+	}
+	case SK_CLONE_ARGS:
+		fmt_clone_args(sb, c, addr, aux, phase);
+		return;
+	case SK_OPEN_HOW: {
+		struct open_how how;
+		if (FETCH(c, phase, addr, how)) {
+			sb_puts(sb, "{flags=");
+			fmt_open_flags(sb, how.flags);
+			if (how.flags & (O_CREAT | __O_TMPFILE)) {
+				sb_puts(sb, ", mode=");
+				fmt_mode(sb, how.mode, 0);
+			}
+			sb_puts(sb, ", resolve=");
+			fmt_flags(sb, show_resolve_flag_names, how.resolve);
+			sb_putc(sb, '}');
+			return;
+		}
+		break;
+	}
+	case SK_SCHED_PARAM: {
+		int32_t prio;
+		if (FETCH(c, phase, addr, prio)) {
+			sb_printf(sb, "[%d]", prio);
+			return;
+		}
+		break;
+	}
+	case SK_CAP: {
+		struct __user_cap_header_struct hdr;
+		if (idx == 0 && FETCH(c, phase, addr, hdr)) {
+			const char *v = cap_version_name(hdr.version);
+			if (v)
+				sb_printf(sb, "{version=%s, pid=%d}", v, hdr.pid);
+			else
+				sb_printf(sb, "{version=%#x, pid=%d}", hdr.version, hdr.pid);
+			return;
+		}
+		struct __user_cap_data_struct d[2];
+		if (idx == 1 && FETCH(c, phase, addr, d)) {
+			sb_printf(sb, "{effective=%#llx, permitted=%#llx, inheritable=%#llx}",
+				  (unsigned long long)d[0].effective | (unsigned long long)d[1].effective << 32,
+				  (unsigned long long)d[0].permitted | (unsigned long long)d[1].permitted << 32,
+				  (unsigned long long)d[0].inheritable | (unsigned long long)d[1].inheritable << 32);
+			return;
+		}
+		break;
+	}
+	case SK_ROBUST_LIST: {
+		uint64_t head;
+		if (phase == RPR_PHASE_EXIT && FETCH(c, phase, addr, head)) {
+			sb_printf(sb, "[%#llx]", (unsigned long long)head);
+			return;
+		}
+		break;
+	}
+	case SK_INT_ARRAY: {
+		uint64_t n = phase == RPR_PHASE_EXIT && result(c) >= 0 ? (uint64_t)result(c) : aux;
+		FMT_ARRAY(sb, c, phase, addr, n, int32_t, sb_printf(sb, "%d", el));
+		return;
+	}
+	case SK_SCHED_ATTR: {
+		uint32_t f[6];
+		uint64_t t[3];
+		if (FETCH(c, phase, addr, f) && FETCH(c, phase, addr + 24, t)) {
+			sb_printf(sb, "{size=%u, sched_policy=", f[0]);
+			fmt_enum(sb, sched_policy_names, f[1], 0);
+			sb_printf(sb, ", sched_flags=%#llx, sched_nice=%d, sched_priority=%u, sched_runtime=%llu, "
+				  "sched_deadline=%llu, sched_period=%llu}",
+				  (unsigned long long)f[2] | (unsigned long long)f[3] << 32, (int32_t)f[4], f[5],
+				  (unsigned long long)t[0], (unsigned long long)t[1], (unsigned long long)t[2]);
+			return;
+		}
+		break;
+	}
+	case SK_MQ_ATTR: {
+		struct mq_attr m;
+		if (FETCH(c, phase, addr, m)) {
+			sb_printf(sb, "{mq_flags=%lld, mq_maxmsg=%lld, mq_msgsize=%lld, mq_curmsgs=%lld}",
+				  (long long)m.mq_flags, (long long)m.mq_maxmsg, (long long)m.mq_msgsize,
+				  (long long)m.mq_curmsgs);
+			return;
+		}
+		break;
+	}
+	case SK_SEMBUF:
+		FMT_ARRAY(sb, c, phase, addr, aux, struct sembuf, {
+			sb_printf(sb, "{sem_num=%u, sem_op=%d, sem_flg=", el.sem_num, el.sem_op);
+			fmt_flags(sb, show_sem_flag_names, (uint16_t)el.sem_flg);
+			sb_putc(sb, '}');
+		});
+		return;
+	default:
+		break;
+	}
+	fmt_address(sb, addr);
+}
+
+static void fmt_poll_note(struct strbuf *sb, const struct call *c, unsigned idx, int64_t ret)
+{
+	uint64_t n = arg_or_zero(c, c->entry->args[idx].aux);
+	uint64_t avail;
+	const uint8_t *p = call_mem(c, RPR_PHASE_EXIT, c->args[idx], n * sizeof(struct pollfd), &avail);
+	if (!p || avail < n * sizeof(struct pollfd))
+		return;
+	struct pollfd *fds = rp_malloc(n * sizeof(*fds) + 1);
+	memcpy(fds, p, n * sizeof(*fds));
+	sb_puts(sb, " (");
+	fmt_pollfds(sb, fds, n, 1);
+	(void)ret;
+	sb_putc(sb, ')');
+	free(fds);
+}
+
+static void fmt_select_note(struct strbuf *sb, const struct call *c)
+{
+	static const char *const set_names[] = { "in", "out", "except" };
+	unsigned which = 0;
+	int any = 0;
+	sb_puts(sb, " (");
+	for (unsigned i = 0; i < c->entry->nargs && i < 6; i++) {
+		const struct sys_arg *a = &c->entry->args[i];
+		if (a->kind == AK_STRUCT_INOUT && a->sk == SK_FDSET) {
+			uint64_t nfds = arg_or_zero(c, a->aux);
+			const uint8_t *bits = c->args[i] ? whole(c, RPR_PHASE_EXIT, c->args[i], (size_t)((nfds + 7) / 8)) : NULL;
+			int set = 0;
+			for (uint64_t fd = 0; bits && fd < nfds; fd++)
+				set |= (bits[fd / 8] >> (fd % 8)) & 1;
+			if (set) {
+				sb_printf(sb, "%s%s ", any ? ", " : "", which < 3 ? set_names[which] : "?");
+				fmt_fdset(sb, bits, nfds);
+				any = 1;
+			}
+			which++;
+		} else if (a->kind == AK_STRUCT_INOUT && (a->sk == SK_TIMEVAL || a->sk == SK_TIMESPEC) && c->args[i]) {
+			struct timespec ts;
+			struct timeval tv;
+			if (a->sk == SK_TIMESPEC && FETCH(c, RPR_PHASE_EXIT, c->args[i], ts)) {
+				sb_puts(sb, any ? ", left " : "left ");
+				fmt_timespec(sb, ts.tv_sec, ts.tv_nsec);
+				any = 1;
+			} else if (a->sk == SK_TIMEVAL && FETCH(c, RPR_PHASE_EXIT, c->args[i], tv)) {
+				sb_puts(sb, any ? ", left " : "left ");
+				fmt_timeval(sb, tv.tv_sec, tv.tv_usec);
+				any = 1;
+			}
+		}
+	}
+	sb_putc(sb, ')');
+}
+
+void fmt_result_note(struct strbuf *sb, const struct call *c, const struct show_style *st)
+{
+	(void)st;
+	int64_t ret = result(c);
+	for (unsigned i = 0; i < c->entry->nargs && i < 6; i++) {
+		const struct sys_arg *a = &c->entry->args[i];
+		if (a->kind != AK_STRUCT_INOUT || (a->sk != SK_POLLFDS && a->sk != SK_FDSET))
+			continue;
+		if (ret == 0) {
+			sb_puts(sb, " (Timeout)");
+			return;
+		}
+		if (a->sk == SK_POLLFDS)
+			fmt_poll_note(sb, c, i, ret);
+		else
+			fmt_select_note(sb, c);
+		return;
+	}
+}
+
+void fmt_siginfo(struct strbuf *sb, const uint8_t *bytes, size_t len)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	memcpy(&si, bytes, len < sizeof(si) ? len : sizeof(si));
+	sb_puts(sb, "{si_signo=");
+	fmt_signal(sb, si.si_signo);
+	sb_puts(sb, ", si_code=");
+	const char *code = si_code_name(si.si_signo, si.si_code);
+	if (code)
+		sb_puts(sb, code);
+	else
+		sb_printf(sb, "%d", si.si_code);
+	if (si.si_errno)
+		sb_printf(sb, ", si_errno=%d", si.si_errno);
+	if (si.si_code <= 0) {
+		/* Sent by a process: kill, tgkill, sigqueue. */
+		sb_printf(sb, ", si_pid=%d, si_uid=%u", si.si_pid, si.si_uid);
+		if (si.si_code == SI_QUEUE || si.si_code == SI_TIMER || si.si_code == SI_MESGQ)
+			sb_printf(sb, ", si_int=%d, si_ptr=%p", si.si_int, si.si_ptr);
+		sb_putc(sb, '}');
+		return;
+	}
+	switch (si.si_signo) {
+	case SIGCHLD:
+		sb_printf(sb, ", si_pid=%d, si_uid=%u, si_status=", si.si_pid, si.si_uid);
+		if (si.si_code == CLD_EXITED)
+			sb_printf(sb, "%d", si.si_status);
+		else
+			fmt_signal(sb, si.si_status);
+		sb_printf(sb, ", si_utime=%lld, si_stime=%lld}", (long long)si.si_utime, (long long)si.si_stime);
+		return;
+	case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP:
+		sb_puts(sb, ", si_addr=");
+		fmt_address(sb, (uint64_t)(uintptr_t)si.si_addr);
+		sb_putc(sb, '}');
+		return;
+	case SIGIO:
+		sb_printf(sb, ", si_band=%ld, si_fd=%d}", si.si_band, si.si_fd);
+		return;
+	case SIGSYS:
+		sb_puts(sb, ", si_call_addr=");
+		fmt_address(sb, (uint64_t)(uintptr_t)si.si_call_addr);
+		sb_printf(sb, ", si_syscall=%d, si_arch=%#x}", si.si_syscall, si.si_arch);
+		return;
+	}
+	sb_printf(sb, ", si_pid=%d, si_uid=%u}", si.si_pid, si.si_uid);
+}

@@ -1,0 +1,394 @@
+/* reprise show: one call's arguments, result, strings and dumps in strace's exact syntax. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "show/dump.h"
+#include "show/format.h"
+#include "show/structs.h"
+#include "sys/flags.h"
+
+#define ARG(kind, sk, aux, flags) { kind, sk, aux, flags }
+#define PLAIN(kind) ARG(kind, SK_NONE, -1, NULL)
+
+static const struct sys_entry row_openat = {
+	"openat", SC_FILE | SC_DESC, RK_FD, 4,
+	{ PLAIN(AK_DIRFD), PLAIN(AK_PATH), PLAIN(AK_OPEN_FLAGS), PLAIN(AK_OCTAL) },
+};
+static const struct sys_entry row_read = {
+	"read", SC_DESC, RK_INT, 3, { PLAIN(AK_FD), ARG(AK_BUF_OUT, SK_NONE, 2, NULL), PLAIN(AK_ULONG) },
+};
+static const struct sys_entry row_write = {
+	"write", SC_DESC, RK_INT, 3, { PLAIN(AK_FD), ARG(AK_BUF_IN, SK_NONE, 2, NULL), PLAIN(AK_ULONG) },
+};
+static const struct sys_entry row_newfstatat = {
+	"newfstatat", SC_FILE | SC_DESC | SC_STAT, RK_INT, 4,
+	{ PLAIN(AK_DIRFD), PLAIN(AK_PATH), ARG(AK_STRUCT_OUT, SK_STAT, -1, NULL), ARG(AK_FLAGS, SK_NONE, -1, at_flag_names) },
+};
+static const struct sys_entry row_connect = {
+	"connect", SC_NETWORK, RK_INT, 3,
+	{ PLAIN(AK_FD), ARG(AK_STRUCT_IN, SK_SOCKADDR, 2, NULL), PLAIN(AK_UINT) },
+};
+static const struct sys_entry row_poll = {
+	"poll", SC_DESC, RK_INT, 3, { ARG(AK_STRUCT_INOUT, SK_POLLFDS, 1, NULL), PLAIN(AK_UINT), PLAIN(AK_INT) },
+};
+static const struct sys_entry row_exit_group = { "exit_group", SC_PROCESS, RK_NONE, 1, { PLAIN(AK_INT) } };
+static const struct sys_entry row_mmap = {
+	"mmap", SC_MEMORY, RK_HEX, 6,
+	{ PLAIN(AK_PTR), PLAIN(AK_ULONG), ARG(AK_FLAGS, SK_NONE, -1, mmap_prot_names),
+	  ARG(AK_FLAGS, SK_NONE, -1, mmap_flag_names), PLAIN(AK_FD), PLAIN(AK_HEX) },
+};
+static const struct sys_entry row_execve = {
+	"execve", SC_FILE | SC_PROCESS, RK_INT, 3, { PLAIN(AK_PATH), PLAIN(AK_STR_ARRAY), PLAIN(AK_STR_ARRAY) },
+};
+static const struct sys_entry row_wait4 = {
+	"wait4", SC_PROCESS, RK_INT, 4,
+	{ PLAIN(AK_INT), ARG(AK_STRUCT_OUT, SK_INT, -1, NULL), PLAIN(AK_INT), ARG(AK_STRUCT_OUT, SK_RUSAGE, -1, NULL) },
+};
+
+/* A call under construction: its two events and the memory regions they carry. */
+struct fake_call {
+	struct rpr_event enter, exit;
+	struct rpr_region enter_regions[8], exit_regions[8];
+	struct call call;
+};
+
+static struct fake_call *new_call(const struct sys_entry *row, uint32_t nr, const uint64_t args[6])
+{
+	struct fake_call *f = test_calloc(1, sizeof(*f));
+	f->enter.kind = RPR_EV_SYSCALL_ENTER;
+	f->enter.seq = 1;
+	f->enter.ts_ns = 1000;
+	f->enter.pid = f->enter.tid = 42;
+	f->enter.u.enter.nr = nr;
+	memcpy(f->enter.u.enter.args, args, sizeof(f->enter.u.enter.args));
+	f->enter.regions = f->enter_regions;
+	f->exit.kind = RPR_EV_SYSCALL_EXIT;
+	f->exit.seq = 2;
+	f->exit.ts_ns = 13000;
+	f->exit.pid = f->exit.tid = 42;
+	f->exit.u.exit.nr = nr;
+	f->exit.u.exit.enter_seq = 1;
+	f->exit.regions = f->exit_regions;
+	f->call = (struct call){
+		.arch = arch_native(), .entry = row, .nr = nr, .args = f->enter.u.enter.args,
+		.enter = &f->enter, .exit = &f->exit,
+	};
+	return f;
+}
+
+static void add_memory(struct fake_call *f, unsigned phase, unsigned arg, uint64_t addr, const void *data, uint64_t size)
+{
+	struct rpr_event *ev = phase == RPR_PHASE_ENTER ? &f->enter : &f->exit;
+	struct rpr_region *regions = phase == RPR_PHASE_ENTER ? f->enter_regions : f->exit_regions;
+	assert_true(ev->nregions < 8);
+	regions[ev->nregions++] = (struct rpr_region){
+		.phase = (uint8_t)phase, .arg = (uint8_t)arg, .addr = addr, .size = size, .stored = size, .data = data,
+	};
+}
+
+static const struct show_style default_style = { .strsize = 32 };
+
+static void expect_args(const struct fake_call *f, enum fmt_part part, const struct show_style *st, const char *want)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	fmt_call_args(&sb, &f->call, part, st);
+	assert_string_equal(sb.buf, want);
+	sb_free(&sb);
+}
+
+static void expect_result(const struct fake_call *f, const char *want)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	fmt_call_result(&sb, &f->call, &default_style);
+	assert_string_equal(sb.buf, want);
+	sb_free(&sb);
+}
+
+static void test_openat(void **state)
+{
+	(void)state;
+	static const char path[] = "/etc/ld.so.cache";
+	uint64_t args[6] = { (uint64_t)(int64_t)AT_FDCWD, 0x1000, O_RDONLY | O_CLOEXEC, 0 };
+	struct fake_call *f = new_call(&row_openat, 257, args);
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x1000, path, sizeof(path));
+	f->exit.u.exit.ret = 3;
+	expect_args(f, FMT_ALL, &default_style, "AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC");
+	expect_result(f, "= 3");
+
+	f->exit.u.exit.ret = -2;
+	expect_result(f, "= -1 ENOENT (No such file or directory)");
+
+	f->enter.u.enter.args[2] = O_WRONLY | O_CREAT | O_TRUNC;
+	f->enter.u.enter.args[3] = 0666;
+	expect_args(f, FMT_ALL, &default_style, "AT_FDCWD, \"/etc/ld.so.cache\", O_WRONLY|O_CREAT|O_TRUNC, 0666");
+	test_free(f);
+}
+
+static void test_read_truncated(void **state)
+{
+	(void)state;
+	static const char data[] = "0123456789012345678901234567890123456789";
+	uint64_t args[6] = { 3, 0x2000, 4096 };
+	struct fake_call *f = new_call(&row_read, 0, args);
+	add_memory(f, RPR_PHASE_EXIT, 1, 0x2000, data, 40);
+	f->exit.u.exit.ret = 40;
+	expect_args(f, FMT_ALL, &default_style, "3, \"01234567890123456789012345678901\"..., 4096");
+	struct show_style short_style = { .strsize = 4 };
+	expect_args(f, FMT_ALL, &short_style, "3, \"0123\"..., 4096");
+	expect_args(f, FMT_AT_ENTRY, &default_style, "3, ");
+
+	f->exit.u.exit.ret = 0;
+	expect_args(f, FMT_ALL, &default_style, "3, \"\", 4096");
+	f->exit.u.exit.ret = -11;
+	expect_args(f, FMT_ALL, &default_style, "3, 0x2000, 4096");
+	expect_result(f, "= -1 EAGAIN (Resource temporarily unavailable)");
+	test_free(f);
+}
+
+static void test_write_escaping(void **state)
+{
+	(void)state;
+	static const char data[] = "a\tb\"c\\d\n\x01\x7f\xff\xc3\xa9 end";
+	uint64_t args[6] = { 1, 0x3000, 17 };
+	struct fake_call *f = new_call(&row_write, 1, args);
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x3000, data, 17);
+	f->exit.u.exit.ret = 17;
+	expect_args(f, FMT_ALL, &default_style, "1, \"a\\tb\\\"c\\\\d\\n\\1\\177\\377\\303\\251 end\", 17");
+
+	struct show_style hex = { .strsize = 32, .hex_strings = 1 };
+	expect_args(f, FMT_ALL, &hex,
+		    "1, \"\\x61\\x09\\x62\\x22\\x63\\x5c\\x64\\x0a\\x01\\x7f\\xff\\xc3\\xa9\\x20\\x65\\x6e\\x64\", 17");
+	struct show_style hex_short = { .strsize = 8, .hex_strings = 1 };
+	expect_args(f, FMT_ALL, &hex_short, "1, \"a\\tb\\\"c\\\\d\\n\"..., 17");
+
+	/* An octal escape before a digit keeps three digits so the digit is not read as part of it. */
+	static const char digits[] = "\x01" "7";
+	f->enter.u.enter.args[1] = 0x4000;
+	f->enter.u.enter.args[2] = 2;
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x4000, digits, 2);
+	expect_args(f, FMT_ALL, &default_style, "1, \"\\0017\", 2");
+	test_free(f);
+}
+
+static void test_stat(void **state)
+{
+	(void)state;
+	static const char path[] = "/etc/passwd";
+	struct stat st;
+	memset(&st, 0, sizeof(st));
+	st.st_mode = S_IFREG | 0644;
+	st.st_size = 123;
+	uint64_t args[6] = { (uint64_t)(int64_t)AT_FDCWD, 0x1000, 0x5000, 0 };
+	struct fake_call *f = new_call(&row_newfstatat, 262, args);
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x1000, path, sizeof(path));
+	add_memory(f, RPR_PHASE_EXIT, 2, 0x5000, &st, sizeof(st));
+	f->exit.u.exit.ret = 0;
+	expect_args(f, FMT_ALL, &default_style,
+		    "AT_FDCWD, \"/etc/passwd\", {st_mode=S_IFREG|0644, st_size=123, ...}, 0");
+	expect_args(f, FMT_AT_ENTRY, &default_style, "AT_FDCWD, \"/etc/passwd\", ");
+	expect_args(f, FMT_AT_EXIT, &default_style, "{st_mode=S_IFREG|0644, st_size=123, ...}, 0");
+
+	f->exit.u.exit.ret = -2;
+	expect_args(f, FMT_ALL, &default_style, "AT_FDCWD, \"/etc/passwd\", 0x5000, 0");
+	test_free(f);
+}
+
+static void test_connect_inet(void **state)
+{
+	(void)state;
+	static const uint8_t sin[16] = { 2, 0, 0, 9, 127, 0, 0, 1 };
+	uint64_t args[6] = { 5, 0x6000, 16 };
+	struct fake_call *f = new_call(&row_connect, 42, args);
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x6000, sin, sizeof(sin));
+	f->exit.u.exit.ret = -111;
+	expect_args(f, FMT_ALL, &default_style,
+		    "5, {sa_family=AF_INET, sin_port=htons(9), sin_addr=inet_addr(\"127.0.0.1\")}, 16");
+	expect_result(f, "= -1 ECONNREFUSED (Connection refused)");
+	test_free(f);
+}
+
+static void test_poll(void **state)
+{
+	(void)state;
+	static const struct pollfd in[2] = { { 3, POLLIN, 0 }, { 4, POLLOUT, 0 } };
+	static const struct pollfd out[2] = { { 3, POLLIN, 0 }, { 4, POLLOUT, POLLOUT } };
+	uint64_t args[6] = { 0x7000, 2, 10 };
+	struct fake_call *f = new_call(&row_poll, 7, args);
+	add_memory(f, RPR_PHASE_ENTER, 0, 0x7000, in, sizeof(in));
+	add_memory(f, RPR_PHASE_EXIT, 0, 0x7000, out, sizeof(out));
+	f->exit.u.exit.ret = 1;
+	expect_args(f, FMT_ALL, &default_style, "[{fd=3, events=POLLIN}, {fd=4, events=POLLOUT}], 2, 10");
+	expect_result(f, "= 1 ([{fd=4, revents=POLLOUT}])");
+	f->exit.u.exit.ret = 0;
+	expect_result(f, "= 0 (Timeout)");
+	test_free(f);
+}
+
+static void test_exit_group(void **state)
+{
+	(void)state;
+	uint64_t args[6] = { 0 };
+	struct fake_call *f = new_call(&row_exit_group, 231, args);
+	f->exit.u.exit.flags = RPR_EXIT_NO_RETURN;
+	expect_args(f, FMT_ALL, &default_style, "0");
+	expect_result(f, "= ?");
+	test_free(f);
+}
+
+static void test_restart_errno(void **state)
+{
+	(void)state;
+	uint64_t args[6] = { (uint64_t)-1, 0, 0, 0 };
+	struct fake_call *f = new_call(&row_wait4, 61, args);
+	f->exit.u.exit.ret = -512;
+	expect_result(f, "= ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
+	f->exit.u.exit.ret = -516;
+	expect_result(f, "= ? ERESTART_RESTARTBLOCK (Interrupted by signal)");
+	test_free(f);
+}
+
+static void test_unfinished_resumed_split(void **state)
+{
+	(void)state;
+	static const int32_t status = 0;
+	uint64_t args[6] = { (uint64_t)-1, 0x8000, 0, 0 };
+	struct fake_call *f = new_call(&row_wait4, 61, args);
+	add_memory(f, RPR_PHASE_EXIT, 1, 0x8000, &status, sizeof(status));
+	f->exit.u.exit.ret = 77;
+	/* strace: "wait4(-1,  <unfinished ...>" then "<... wait4 resumed>[0], 0, NULL) = 77" */
+	expect_args(f, FMT_AT_ENTRY, &default_style, "-1, ");
+	expect_args(f, FMT_AT_EXIT, &default_style, "[0], 0, NULL");
+	expect_args(f, FMT_ALL, &default_style, "-1, [0], 0, NULL");
+	test_free(f);
+}
+
+static void test_signal_info(void **state)
+{
+	(void)state;
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGCHLD;
+	si.si_code = CLD_EXITED;
+	si.si_pid = 4174;
+	si.si_status = 3;
+	struct strbuf sb;
+	sb_init(&sb);
+	fmt_siginfo(&sb, (const uint8_t *)&si, sizeof(si));
+	assert_string_equal(sb.buf, "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=4174, si_uid=0, si_status=3, "
+				    "si_utime=0, si_stime=0}");
+	sb_reset(&sb);
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGSEGV;
+	si.si_code = SI_USER;
+	si.si_pid = 4173;
+	fmt_siginfo(&sb, (const uint8_t *)&si, sizeof(si));
+	assert_string_equal(sb.buf, "{si_signo=SIGSEGV, si_code=SI_USER, si_pid=4173, si_uid=0}");
+	sb_free(&sb);
+}
+
+static void test_unknown_syscall(void **state)
+{
+	(void)state;
+	uint64_t args[6] = { 1, 2, 3, 0, 0xffffffff, 0 };
+	struct fake_call *f = new_call(NULL, 0x1c8, args);
+	f->call.arch = NULL;
+	f->exit.u.exit.ret = -22;
+	struct strbuf sb;
+	sb_init(&sb);
+	struct call c = f->call;
+	c.arch = arch_native();
+	c.nr = 4000;
+	fmt_call_name(&sb, &c);
+	assert_string_equal(sb.buf, "syscall_0xfa0");
+	sb_free(&sb);
+	expect_args(f, FMT_ALL, &default_style, "0x1, 0x2, 0x3, 0, 0xffffffff, 0");
+	expect_result(f, "= -1 EINVAL (Invalid argument)");
+	test_free(f);
+}
+
+static void test_mmap(void **state)
+{
+	(void)state;
+	uint64_t args[6] = { 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 };
+	struct fake_call *f = new_call(&row_mmap, 9, args);
+	f->exit.u.exit.ret = 0x7fa4f9ade000;
+	expect_args(f, FMT_ALL, &default_style, "NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0");
+	expect_result(f, "= 0x7fa4f9ade000");
+	f->enter.u.enter.args[5] = 0x26000;
+	expect_args(f, FMT_ALL, &default_style, "NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x26000");
+	struct show_style raw = { .strsize = 32, .raw = 1 };
+	expect_args(f, FMT_ALL, &raw, "0, 0x2000, 0x3, 0x22, 0xffffffffffffffff, 0x26000");
+	test_free(f);
+}
+
+static void test_execve(void **state)
+{
+	(void)state;
+	static const char path[] = "/bin/true", arg0[] = "true", env0[] = "A=1", env1[] = "B=2";
+	static const uint64_t argv[2] = { 0x9100, 0 };
+	static const uint64_t envp[3] = { 0x9300, 0x9400, 0 };
+	uint64_t args[6] = { 0x9000, 0x9080, 0x7ffd0000 };
+	struct fake_call *f = new_call(&row_execve, 59, args);
+	add_memory(f, RPR_PHASE_ENTER, 0, 0x9000, path, sizeof(path));
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x9080, argv, sizeof(argv));
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x9100, arg0, sizeof(arg0));
+	add_memory(f, RPR_PHASE_ENTER, 2, 0x7ffd0000, envp, sizeof(envp));
+	add_memory(f, RPR_PHASE_ENTER, 2, 0x9300, env0, sizeof(env0));
+	add_memory(f, RPR_PHASE_ENTER, 2, 0x9400, env1, sizeof(env1));
+	f->exit.u.exit.ret = 0;
+	expect_args(f, FMT_ALL, &default_style, "\"/bin/true\", [\"true\"], 0x7ffd0000 /* 2 vars */");
+	expect_result(f, "= 0");
+	test_free(f);
+}
+
+static void test_data_dump(void **state)
+{
+	(void)state;
+	static const char data[] = "a\tb\"c\\d\n\x01\x7f\xff\xc3\xa9 end";
+	uint64_t args[6] = { 1, 0x3000, 17 };
+	struct fake_call *f = new_call(&row_write, 1, args);
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x3000, data, 17);
+	f->exit.u.exit.ret = 17;
+	struct strbuf sb;
+	sb_init(&sb);
+	fmt_call_data(&sb, &f->call);
+	assert_string_equal(sb.buf,
+			    " | 00000  61 09 62 22 63 5c 64 0a  01 7f ff c3 a9 20 65 6e  a.b\"c\\d...... en |\n"
+			    " | 00010  64                                                d                |\n");
+	sb_free(&sb);
+	test_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_openat),
+		cmocka_unit_test(test_read_truncated),
+		cmocka_unit_test(test_write_escaping),
+		cmocka_unit_test(test_stat),
+		cmocka_unit_test(test_connect_inet),
+		cmocka_unit_test(test_poll),
+		cmocka_unit_test(test_exit_group),
+		cmocka_unit_test(test_restart_errno),
+		cmocka_unit_test(test_unfinished_resumed_split),
+		cmocka_unit_test(test_signal_info),
+		cmocka_unit_test(test_unknown_syscall),
+		cmocka_unit_test(test_mmap),
+		cmocka_unit_test(test_execve),
+		cmocka_unit_test(test_data_dump),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
