@@ -5,6 +5,9 @@
 #include <linux/futex.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 
 #include "show/dump.h"
 #include "show/names.h"
@@ -26,7 +29,6 @@ enum special {
 	SP_CLONE,    /* labelled, reordered arguments; exit signal in the flags */
 	SP_FUTEX,    /* which arguments exist depends on the operation */
 	SP_FCNTL,    /* the third argument depends on the command */
-	SP_SOCKOPT,  /* option names depend on the level */
 	SP_OPEN,     /* the mode exists only when the flags create a file */
 	SP_OPENAT,
 };
@@ -38,8 +40,8 @@ static enum special special_of(const struct sys_entry *e)
 		enum special sp;
 	} specials[] = {
 		{ "execve", SP_EXECVE }, { "execveat", SP_EXECVEAT }, { "clone", SP_CLONE },
-		{ "futex", SP_FUTEX }, { "fcntl", SP_FCNTL }, { "setsockopt", SP_SOCKOPT },
-		{ "getsockopt", SP_SOCKOPT }, { "open", SP_OPEN }, { "openat", SP_OPENAT },
+		{ "futex", SP_FUTEX }, { "fcntl", SP_FCNTL },
+		{ "open", SP_OPEN }, { "openat", SP_OPENAT },
 	};
 	if (!e)
 		return SP_NONE;
@@ -180,7 +182,8 @@ static unsigned shown_args(const struct call *c, struct shown_arg *out)
 	/* Unknown numbers show all six registers, as strace does. */
 	unsigned nargs = c->entry ? c->entry->nargs : 6;
 	for (unsigned i = 0; i < nargs && i < 6; i++)
-		out[n++] = (struct shown_arg){ (int8_t)i, NULL };
+		if (!c->entry || c->entry->args[i].kind != AK_HIDDEN)
+			out[n++] = (struct shown_arg){ (int8_t)i, NULL };
 	return n;
 }
 
@@ -266,6 +269,28 @@ static void fmt_buffer(struct strbuf *sb, const struct call *c, unsigned phase, 
 		fmt_address(sb, addr);
 }
 
+static void fmt_clone_flags(struct strbuf *sb, uint64_t v)
+{
+	uint64_t flags = v & ~0xffULL, sig = v & 0xff;
+	if (flags)
+		fmt_flags(sb, clone_flag_names, flags);
+	if (sig) {
+		sb_puts(sb, flags ? "|" : "");
+		fmt_signal(sb, (int64_t)sig);
+	} else if (!flags) {
+		sb_putc(sb, '0');
+	}
+}
+
+static int futex_op_waits(uint64_t op)
+{
+	switch (op & FUTEX_CMD_MASK) {
+	case FUTEX_WAIT: case FUTEX_LOCK_PI: case FUTEX_WAIT_BITSET: case FUTEX_WAIT_REQUEUE_PI: case FUTEX_LOCK_PI2:
+		return 1;
+	}
+	return 0;
+}
+
 static void fmt_futex_op(struct strbuf *sb, uint64_t op)
 {
 	const char *cmd = name_of(futex_op_names, op & FUTEX_CMD_MASK);
@@ -296,18 +321,6 @@ static int fmt_special_arg(struct strbuf *sb, const struct call *c, enum special
 		fmt_env_count(sb, c, v);
 		return 1;
 	case SP_CLONE:
-		if (idx == 0) {
-			uint64_t sig = v & 0xff;
-			if (v & ~0xffULL)
-				fmt_flags(sb, clone_flag_names, v & ~0xffULL);
-			if (sig) {
-				sb_puts(sb, v & ~0xffULL ? "|" : "");
-				fmt_signal(sb, (int64_t)sig);
-			} else if (!(v & ~0xffULL)) {
-				sb_putc(sb, '0');
-			}
-			return 1;
-		}
 		if (idx == 2 && part != FMT_AT_ENTRY) {
 			uint64_t avail;
 			const uint8_t *p = call_mem(c, RPR_PHASE_EXIT, v, 4, &avail);
@@ -318,41 +331,15 @@ static int fmt_special_arg(struct strbuf *sb, const struct call *c, enum special
 			sb_printf(sb, "[%d]", tid);
 			return 1;
 		}
-		if (idx != 1 && idx != 3 && idx != 4)
-			return 0;
-		fmt_address(sb, v);
-		return 1;
-	case SP_FUTEX:
-		if (idx == 0 || idx == 4) {
-			fmt_address(sb, v);
-			return 1;
-		}
-		if (idx == 1) {
-			fmt_futex_op(sb, v);
-			return 1;
-		}
-		if (idx == 2) {
-			sb_printf(sb, "%d", (int)v);
-			return 1;
-		}
-		if (idx == 3) {
-			unsigned cmd = (unsigned)(c->args[1] & FUTEX_CMD_MASK);
-			/* For the requeue operations the timeout register is a count. */
-			if (cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
-			    cmd == FUTEX_CMP_REQUEUE_PI) {
-				sb_printf(sb, "%u", (unsigned)v);
-				return 1;
-			}
-			return 0;
-		}
-		if (idx == 5) {
-			if ((uint32_t)v == FUTEX_BITSET_MATCH_ANY)
-				sb_puts(sb, "FUTEX_BITSET_MATCH_ANY");
-			else
-				sb_printf(sb, "%#x", (unsigned)v);
-			return 1;
-		}
 		return 0;
+	case SP_FUTEX:
+		if (idx != 5)
+			return 0;
+		if ((uint32_t)v == FUTEX_BITSET_MATCH_ANY)
+			sb_puts(sb, "FUTEX_BITSET_MATCH_ANY");
+		else
+			sb_printf(sb, "%#x", (unsigned)v);
+		return 1;
 	case SP_FCNTL:
 		if (idx != 2)
 			return 0;
@@ -376,12 +363,6 @@ static int fmt_special_arg(struct strbuf *sb, const struct call *c, enum special
 		}
 	case SP_OPEN:
 	case SP_OPENAT:
-		return 0;
-	case SP_SOCKOPT:
-		if (idx == 2) {
-			fmt_enum(sb, sockopt_names_for_level((int)c->args[1]), (uint32_t)v, 0);
-			return 1;
-		}
 		return 0;
 	case SP_NONE:
 		return 0;
@@ -503,6 +484,68 @@ static void fmt_arg(struct strbuf *sb, const struct call *c, unsigned idx, enum 
 			fmt_address(sb, v);
 		else
 			fmt_iovecs(sb, c, v, aux_value(c, a), (uint64_t)c->exit->u.exit.ret, RPR_PHASE_EXIT, st);
+		return;
+	case AK_HIDDEN:
+	case AK_IOCTL_ARG:
+		fmt_hex(sb, v);
+		return;
+	case AK_CLONE_FLAGS:
+		fmt_clone_flags(sb, v);
+		return;
+	case AK_SOCK_TYPE:
+		fmt_enum(sb, socket_type_names, v & 0xf, 0);
+		if ((uint32_t)v & ~0xfu) {
+			sb_putc(sb, '|');
+			fmt_flags(sb, socket_type_flag_names, (uint32_t)v & ~0xfu);
+		}
+		return;
+	case AK_SOCKOPT_NAME:
+		fmt_enum(sb, sockopt_names_for_level((int)aux_value(c, a)), (uint32_t)v, 0);
+		return;
+	case AK_SOCK_PROTO:
+		fmt_enum(sb, socket_protocol_names_for_domain((int)aux_value(c, a)), (uint32_t)v, 0);
+		return;
+	case AK_STATX_FLAGS:
+		fmt_enum(sb, statx_sync_names, v & AT_STATX_SYNC_TYPE, 0);
+		if (v & ~(uint64_t)AT_STATX_SYNC_TYPE) {
+			sb_putc(sb, '|');
+			fmt_flags(sb, at_flag_names, v & ~(uint64_t)AT_STATX_SYNC_TYPE);
+		}
+		return;
+	case AK_DEV:
+		sb_printf(sb, "makedev(%#x, %#x)", major(v), minor(v));
+		return;
+	case AK_PRCTL_ARG: {
+		int option = (int)aux_value(c, a);
+		unsigned phase = option == PR_GET_NAME ? RPR_PHASE_EXIT : RPR_PHASE_ENTER;
+		uint64_t avail;
+		const uint8_t *s = (option == PR_SET_NAME || (option == PR_GET_NAME && c->exit && !failed))
+					   ? call_mem(c, phase, v, STRING_REACH, &avail) : NULL;
+		if (s)
+			show_quote_cstr(sb, s, avail, st->strsize, 1, st);
+		else if (option == PR_SET_NAME || option == PR_GET_NAME)
+			fmt_address(sb, v);
+		else
+			fmt_hex(sb, v);
+		return;
+	}
+	case AK_FUTEX_OP:
+		fmt_futex_op(sb, v);
+		return;
+	case AK_FUTEX_TIMEOUT:
+		if (futex_op_waits(aux_value(c, a))) {
+			uint64_t avail;
+			const uint8_t *p = call_mem(c, RPR_PHASE_ENTER, v, sizeof(struct timespec), &avail);
+			struct timespec ts;
+			if (p && avail >= sizeof(ts)) {
+				memcpy(&ts, p, sizeof(ts));
+				sb_printf(sb, "{tv_sec=%lld, tv_nsec=%lld}", (long long)ts.tv_sec, (long long)ts.tv_nsec);
+			} else {
+				fmt_address(sb, v);
+			}
+		} else {
+			sb_printf(sb, "%u", (unsigned)v);
+		}
 		return;
 	case AK_STRUCT_IN:
 		fmt_struct(sb, c, idx, RPR_PHASE_ENTER, st);

@@ -30,6 +30,7 @@
 #include <sys/timex.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "show/names.h"
@@ -349,7 +350,8 @@ static void fmt_clone_args(struct strbuf *sb, const struct call *c, uint64_t add
 		sb_printf(sb, ", tls=%#llx", (unsigned long long)f[7]);
 	sb_putc(sb, '}');
 	int32_t tid;
-	if (phase == RPR_PHASE_EXIT && (f[0] & CLONE_PARENT_SETTID) && c->exit && !call_failed(c) &&
+	(void)phase;
+	if ((f[0] & CLONE_PARENT_SETTID) && c->exit && !call_failed(c) &&
 	    FETCH(c, RPR_PHASE_EXIT, f[3], tid))
 		sb_printf(sb, " => {parent_tid=[%d]}", tid);
 }
@@ -407,6 +409,28 @@ static void fmt_epoll_event(struct strbuf *sb, const struct epoll_event *e)
 		}                                                                              \
 		sb_putc(sb, ']');                                                              \
 	} while (0)
+
+/* strace's reading of a wait status: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}] */
+static void fmt_wait_status(struct strbuf *sb, int status)
+{
+	sb_puts(sb, "[{");
+	if (WIFEXITED(status)) {
+		sb_printf(sb, "WIFEXITED(s) && WEXITSTATUS(s) == %d", WEXITSTATUS(status));
+	} else if (WIFSIGNALED(status)) {
+		sb_puts(sb, "WIFSIGNALED(s) && WTERMSIG(s) == ");
+		fmt_signal(sb, WTERMSIG(status));
+		if (WCOREDUMP(status))
+			sb_puts(sb, " && WCOREDUMP(s)");
+	} else if (WIFSTOPPED(status)) {
+		sb_puts(sb, "WIFSTOPPED(s) && WSTOPSIG(s) == ");
+		fmt_signal(sb, WSTOPSIG(status));
+	} else if (WIFCONTINUED(status)) {
+		sb_puts(sb, "WIFCONTINUED(s)");
+	} else {
+		sb_printf(sb, "%#x", (unsigned)status);
+	}
+	sb_puts(sb, "}]");
+}
 
 static const char *cap_version_name(uint32_t v)
 {
@@ -784,7 +808,7 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 	}
 	case SK_CAP: {
 		struct __user_cap_header_struct hdr;
-		if (idx == 0 && FETCH(c, phase, addr, hdr)) {
+		if (FETCH(c, phase, addr, hdr)) {
 			const char *v = cap_version_name(hdr.version);
 			if (v)
 				sb_printf(sb, "{version=%s, pid=%d}", v, hdr.pid);
@@ -792,12 +816,88 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 				sb_printf(sb, "{version=%#x, pid=%d}", hdr.version, hdr.pid);
 			return;
 		}
+		break;
+	}
+	case SK_CAP_DATA: {
 		struct __user_cap_data_struct d[2];
-		if (idx == 1 && FETCH(c, phase, addr, d)) {
+		if (FETCH(c, phase, addr, d)) {
 			sb_printf(sb, "{effective=%#llx, permitted=%#llx, inheritable=%#llx}",
 				  (unsigned long long)d[0].effective | (unsigned long long)d[1].effective << 32,
 				  (unsigned long long)d[0].permitted | (unsigned long long)d[1].permitted << 32,
 				  (unsigned long long)d[0].inheritable | (unsigned long long)d[1].inheritable << 32);
+			return;
+		}
+		break;
+	}
+	case SK_WAIT_STATUS: {
+		int32_t status;
+		if (FETCH(c, phase, addr, status)) {
+			fmt_wait_status(sb, status);
+			return;
+		}
+		break;
+	}
+	case SK_SIGEVENT: {
+		struct sigevent ev;
+		if (FETCH(c, phase, addr, ev)) {
+			sb_printf(sb, "{sigev_value={sival_int=%d, sival_ptr=", ev.sigev_value.sival_int);
+			fmt_address(sb, (uint64_t)(uintptr_t)ev.sigev_value.sival_ptr);
+			sb_puts(sb, "}, sigev_signo=");
+			fmt_signal(sb, ev.sigev_signo);
+			sb_printf(sb, ", sigev_notify=%s}", ev.sigev_notify == SIGEV_SIGNAL ? "SIGEV_SIGNAL"
+							    : ev.sigev_notify == SIGEV_NONE ? "SIGEV_NONE"
+							    : ev.sigev_notify == SIGEV_THREAD ? "SIGEV_THREAD"
+							    : ev.sigev_notify == SIGEV_THREAD_ID ? "SIGEV_THREAD_ID" : "?");
+			return;
+		}
+		break;
+	}
+	case SK_PSELECT_SIGMASK: {
+		uint64_t data[2];
+		if (FETCH(c, phase, addr, data)) {
+			sb_puts(sb, "{sigmask=");
+			const uint8_t *mask = data[0] && data[1] <= 8 ? whole(c, phase, data[0], (size_t)data[1]) : NULL;
+			if (mask)
+				fmt_sigset(sb, mask, (unsigned)data[1]);
+			else
+				fmt_address(sb, data[0]);
+			sb_printf(sb, ", sigsetsize=%llu}", (unsigned long long)data[1]);
+			return;
+		}
+		break;
+	}
+	case SK_UTIMBUF: {
+		int64_t t[2];
+		if (FETCH(c, phase, addr, t)) {
+			sb_printf(sb, "{actime=%lld, modtime=%lld}", (long long)t[0], (long long)t[1]);
+			return;
+		}
+		break;
+	}
+	case SK_CPU_SET: {
+		uint64_t size = phase == RPR_PHASE_EXIT && result(c) > 0 ? (uint64_t)result(c) : aux;
+		uint64_t avail;
+		const uint8_t *bits = call_mem(c, phase, addr, size, &avail);
+		if (bits && avail >= size) {
+			fmt_fdset(sb, bits, size * 8);
+			return;
+		}
+		break;
+	}
+	case SK_SOCK_FPROG: {
+		struct { uint16_t len; uint64_t filter; } prog;
+		if (FETCH(c, phase, addr, prog)) {
+			sb_printf(sb, "{len=%u, filter=", prog.len);
+			fmt_address(sb, prog.filter);
+			sb_putc(sb, '}');
+			return;
+		}
+		break;
+	}
+	case SK_SIZE_T: {
+		uint64_t v;
+		if (FETCH(c, phase, addr, v)) {
+			sb_printf(sb, "[%llu]", (unsigned long long)v);
 			return;
 		}
 		break;

@@ -12,7 +12,13 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "show/dump.h"
+#include "show/show.h"
 #include "show/format.h"
 #include "show/structs.h"
 #include "sys/flags.h"
@@ -52,7 +58,7 @@ static const struct sys_entry row_execve = {
 };
 static const struct sys_entry row_wait4 = {
 	"wait4", SC_PROCESS, RK_INT, 4,
-	{ PLAIN(AK_INT), ARG(AK_STRUCT_OUT, SK_INT, -1, NULL), PLAIN(AK_INT), ARG(AK_STRUCT_OUT, SK_RUSAGE, -1, NULL) },
+	{ PLAIN(AK_INT), ARG(AK_STRUCT_OUT, SK_WAIT_STATUS, -1, NULL), PLAIN(AK_INT), ARG(AK_STRUCT_OUT, SK_RUSAGE, -1, NULL) },
 };
 
 /* A call under construction: its two events and the memory regions they carry. */
@@ -268,10 +274,10 @@ static void test_unfinished_resumed_split(void **state)
 	struct fake_call *f = new_call(&row_wait4, 61, args);
 	add_memory(f, RPR_PHASE_EXIT, 1, 0x8000, &status, sizeof(status));
 	f->exit.u.exit.ret = 77;
-	/* strace: "wait4(-1,  <unfinished ...>" then "<... wait4 resumed>[0], 0, NULL) = 77" */
+	/* strace: "wait4(-1,  <unfinished ...>" then "<... wait4 resumed>[{...}], 0, NULL) = 77" */
 	expect_args(f, FMT_AT_ENTRY, &default_style, "-1, ");
-	expect_args(f, FMT_AT_EXIT, &default_style, "[0], 0, NULL");
-	expect_args(f, FMT_ALL, &default_style, "-1, [0], 0, NULL");
+	expect_args(f, FMT_AT_EXIT, &default_style, "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL");
+	expect_args(f, FMT_ALL, &default_style, "-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL");
 	test_free(f);
 }
 
@@ -372,6 +378,118 @@ static void test_data_dump(void **state)
 	test_free(f);
 }
 
+static struct rpr_event task_event(uint16_t kind, uint64_t seq, uint64_t us, int32_t tid)
+{
+	struct rpr_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.seq = seq;
+	ev.ts_ns = 1000000000 + us * 1000;
+	ev.pid = 100;
+	ev.tid = tid;
+	return ev;
+}
+
+static struct rpr_event enter_event(uint64_t seq, uint64_t us, int32_t tid, uint32_t nr, uint64_t a0, uint64_t a1)
+{
+	struct rpr_event ev = task_event(RPR_EV_SYSCALL_ENTER, seq, us, tid);
+	ev.u.enter.nr = nr;
+	ev.u.enter.args[0] = a0;
+	ev.u.enter.args[1] = a1;
+	return ev;
+}
+
+static struct rpr_event exit_event(uint64_t seq, uint64_t us, int32_t tid, uint32_t nr, int64_t ret, uint64_t enter_seq)
+{
+	struct rpr_event ev = task_event(RPR_EV_SYSCALL_EXIT, seq, us, tid);
+	ev.u.exit.nr = nr;
+	ev.u.exit.ret = ret;
+	ev.u.exit.enter_seq = enter_seq;
+	return ev;
+}
+
+/* Threads interleaving: the held-back entry becomes "<unfinished ...>", its exit "<... resumed>". */
+static void test_show_lines(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	char trace[] = "/tmp/test_show_XXXXXX";
+	int tfd = mkstemp(trace);
+	assert_true(tfd >= 0);
+	close(tfd);
+	struct rpr_header hdr;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.format_major = RPR_FORMAT_MAJOR;
+	hdr.format_minor = RPR_FORMAT_MINOR;
+	strcpy(hdr.arch, "x86_64");
+	hdr.page_size = 4096;
+	hdr.start_realtime_ns = 3600ULL * 1000000000;
+	hdr.start_monotonic_ns = 1000000000;
+	char err[256];
+	struct rpr_writer *w = rpr_writer_open(trace, &hdr, err, sizeof(err));
+	assert_non_null(w);
+
+	static const int32_t status = 0;
+	struct rpr_region status_region = {
+		.phase = RPR_PHASE_EXIT, .arg = 1, .addr = 0x8000, .size = 4, .stored = 4, .data = (const uint8_t *)&status,
+	};
+	struct rpr_event events[8];
+	unsigned n = 0;
+	events[n++] = enter_event(1, 1, 100, 61, (uint64_t)-1, 0x8000);
+	events[n++] = enter_event(2, 2, 101, 39, 0, 0);
+	events[n++] = exit_event(3, 3, 101, 39, 101, 2);
+	events[n] = exit_event(4, 5, 100, 61, 101, 1);
+	events[n].nregions = 1;
+	events[n++].regions = &status_region;
+	events[n] = task_event(RPR_EV_SIGNAL, 5, 6, 100);
+	events[n].u.signal.signo = SIGCHLD;
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGCHLD;
+	si.si_code = CLD_EXITED;
+	si.si_pid = 101;
+	memcpy(events[n++].u.signal.siginfo, &si, sizeof(si));
+	events[n++] = enter_event(6, 7, 101, 231, 0, 0);
+	events[n] = exit_event(7, 8, 101, 231, 0, 6);
+	events[n++].u.exit.flags = RPR_EXIT_NO_RETURN;
+	events[n] = task_event(RPR_EV_TASK_EXIT, 8, 9, 101);
+	events[n++].u.task_exit.status = 0;
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(rpr_writer_append(w, &events[i]), 0);
+	assert_int_equal(rpr_writer_close(w, err, sizeof(err)), 0);
+
+	char out[] = "/tmp/test_show_out_XXXXXX";
+	int ofd = mkstemp(out);
+	assert_true(ofd >= 0);
+	fflush(stdout);
+	int saved = dup(1);
+	assert_true(saved >= 0);
+	assert_true(dup2(ofd, 1) >= 0);
+	char *argv[] = { "show", trace, NULL };
+	int rc = cmd_show(2, argv);
+	fflush(stdout);
+	assert_true(dup2(saved, 1) >= 0);
+	close(saved);
+	assert_int_equal(rc, 0);
+
+	char text[2048];
+	ssize_t len = pread(ofd, text, sizeof(text) - 1, 0);
+	close(ofd);
+	assert_true(len > 0);
+	text[len] = '\0';
+	assert_string_equal(text,
+		"100   01:00:00.000001 wait4(-1,  <unfinished ...>\n"
+		"101   01:00:00.000002 getpid()          = 101 <0.000001>\n"
+		"100   01:00:00.000005 <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 101 <0.000004>\n"
+		"100   01:00:00.000006 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=101, si_uid=0, si_status=0, "
+		"si_utime=0, si_stime=0} ---\n"
+		"101   01:00:00.000007 exit_group(0)     = ?\n"
+		"101   01:00:00.000009 +++ exited with 0 +++\n");
+	unlink(trace);
+	unlink(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_mmap),
 		cmocka_unit_test(test_execve),
 		cmocka_unit_test(test_data_dump),
+		cmocka_unit_test(test_show_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
