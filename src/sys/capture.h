@@ -31,9 +31,32 @@ struct capture_limits {
 };
 
 /*
+ * Conventions every decoder can rely on:
+ *  - Strings (AK_PATH, AK_STR, each AK_STR_ARRAY member) are kept with their NUL, so
+ *    size = strlen + 1. A string with no NUL within its cap (paths 2*PATH_MAX, other
+ *    strings 64 KiB) or running into unreadable memory is kept as far as it goes and
+ *    flagged RPR_REGION_TRUNCATED; one whose first byte is unreadable is a 1-byte
+ *    RPR_REGION_FAULT region.
+ *  - Unreadable memory: a region of the intended size, stored 0, RPR_REGION_FAULT.
+ *    Memory readable only in part keeps the readable prefix, flagged truncated.
+ *  - Nothing is captured at exit when the call failed (result in -4095..-1), and
+ *    NULL pointers are never followed.
+ *  - The descriptors of _OUT data (the iovec array of readv, the msghdr of recvmsg
+ *    with its iovecs, name and control) are kept at exit beside the data, so a
+ *    decoder finds everything of an _OUT argument in the exit phase.
+ *  - Data buffers are capped by snaplen (and 64 MiB regardless); structs never are,
+ *    except where a length argument is garbage beyond what the kernel accepts.
+ *  - SK_MMSGHDR: at entry the array[vlen] and each member's name, iovecs with data and
+ *    control (sendmmsg); at exit the array[result], and for AK_STRUCT_OUT (recvmmsg)
+ *    each member's contents with msg_len bytes spread over its iovecs.
+ *  - SK_SOCKADDR_OUT reads the length from the socklen_t its aux argument points at;
+ *    that socklen_t itself is kept by the aux argument (AK_STRUCT_INOUT SK_SOCKLEN).
+ * Capture never allocates once its per-thread scratch buffer has grown to the
+ * largest buffer seen.
+ *
  * Captures what entry `e` (NULL: unknown syscall, nothing to capture) touches at
  * `phase` (RPR_PHASE_ENTER or RPR_PHASE_EXIT; ret is only meaningful at exit).
- * Returns 0, or -1 if ops->keep failed.
+ * Returns 0, or -1 if ops->keep failed or the scratch buffer could not grow.
  */
 int sys_capture(const struct sys_entry *e, unsigned phase, const uint64_t args[6], int64_t ret,
 		const struct capture_limits *lim, const struct capture_ops *ops);

@@ -20,8 +20,14 @@ enum sys_class {
 	SC_IPC = 1u << 6,
 	SC_CREDS = 1u << 7,
 	SC_CLOCK = 1u << 8,
-	SC_STAT = 1u << 9,    /* stat family by name (%stat, %lstat, %fstat, %statfs share this) */
+	SC_STAT = 1u << 9,    /* %%stat: every stat-like call; the narrower sets have their own bits below */
 	SC_PURE = 1u << 10,   /* no arguments, always succeeds (getpid...) */
+	SC_STAT_PATH = 1u << 11,  /* %stat: stat by path (stat) */
+	SC_LSTAT = 1u << 12,      /* %lstat */
+	SC_FSTAT = 1u << 13,      /* %fstat: by descriptor or dirfd (fstat, newfstatat, statx) */
+	SC_STATFS = 1u << 14,     /* %statfs */
+	SC_FSTATFS = 1u << 15,    /* %fstatfs */
+	SC_STATFS_ANY = 1u << 16, /* %%statfs: every statfs-like call (statfs, fstatfs, ustat) */
 };
 
 /*
@@ -32,7 +38,7 @@ enum sys_class {
 enum arg_kind {
 	AK_NONE = 0,
 	/* plain values */
-	AK_INT,       /* signed int, decimal */
+	AK_INT,       /* signed int (the low 32 bits), decimal */
 	AK_UINT,      /* unsigned int, decimal */
 	AK_LONG,      /* signed long, decimal */
 	AK_ULONG,     /* unsigned long / size_t, decimal */
@@ -43,24 +49,37 @@ enum arg_kind {
 	AK_DIRFD,     /* a descriptor or AT_FDCWD */
 	AK_OFF,       /* off_t / loff_t, signed decimal */
 	AK_SIGNO,     /* signal number: SIGTERM */
-	AK_FLAGS,     /* OR of the names in `flags`; leftover bits in hex; 0 printed as 0 */
+	AK_FLAGS,     /* OR of the names in `flags` in table order, a multi-bit name taking all its bits; leftover bits
+		       * in hex; 0 printed as the table's name for 0 if it has one (PROT_NONE, F_OK), else 0 */
 	AK_ENUM,      /* one value from `flags`, else decimal */
 	AK_OPEN_FLAGS, /* O_RDONLY|O_CREAT|...: access mode + flags */
 	AK_MODE_T,    /* mode with file type bits (mknod): S_IFIFO|0644 */
 	AK_CLOCKID,   /* CLOCK_MONOTONIC, or a dynamic clock */
 	AK_WHICH_IOCTL, /* ioctl request: decoded name when known, else hex */
 	AK_FCNTL_CMD, /* F_GETFL...; the third argument's kind depends on it */
-	AK_FCNTL_ARG,
+	AK_FCNTL_ARG, /* aux = cmd: a number, or a struct flock / f_owner_ex the command reads or fills */
 	/* strings */
 	AK_PATH,      /* NUL-terminated path, read at entry, always complete */
 	AK_STR,       /* NUL-terminated string (names, values) read at entry */
-	AK_STR_OUT,   /* string the kernel writes, length from the result (getcwd) */
+	AK_STR_OUT,   /* string the kernel writes, result bytes (getcwd: with its NUL; readlink: without) */
 	AK_STR_ARRAY, /* NULL-terminated char *[] (argv, envp), read at entry */
 	/* data buffers, subject to -s and --no-data */
 	AK_BUF_IN,    /* aux = length argument; read at entry */
 	AK_BUF_OUT,   /* aux = capacity argument; read at exit, length = result */
 	AK_IOV_IN,    /* struct iovec[aux], buffers read at entry */
 	AK_IOV_OUT,   /* struct iovec[aux], buffers read at exit, total = result */
+	/* values whose meaning depends on another argument */
+	AK_HIDDEN,     /* a register the call takes that strace does not print (preadv2's high offset half) */
+	AK_CLONE_FLAGS, /* clone flags with the exit signal in the low byte: CLONE_VM|...|SIGCHLD */
+	AK_SOCK_TYPE,  /* socket type with SOCK_NONBLOCK/SOCK_CLOEXEC or'ed in: SOCK_STREAM|SOCK_CLOEXEC */
+	AK_SOCKOPT_NAME, /* option name; the table depends on the level at argument aux (SOL_SOCKET: SO_*) */
+	AK_SOCK_PROTO, /* socket protocol; the table depends on the domain at argument aux (IPPROTO_TCP, NETLINK_ROUTE) */
+	AK_STATX_FLAGS, /* statx flags: the AT_STATX_* sync type (AT_STATX_SYNC_AS_STAT when 0) then the AT_* flags */
+	AK_DEV,        /* dev_t: makedev(0x1, 0x3) */
+	AK_IOCTL_ARG,  /* ioctl's third argument: memory whose size and direction the request says (aux = request) */
+	AK_PRCTL_ARG,  /* prctl's second argument: a name for PR_SET_NAME/PR_GET_NAME, else a number (aux = option) */
+	AK_FUTEX_OP,   /* FUTEX_WAIT_PRIVATE...: futex_ops plus FUTEX_PRIVATE_FLAG/FUTEX_CLOCK_REALTIME */
+	AK_FUTEX_TIMEOUT, /* a struct timespec * read at entry for the waiting ops, else the number val2 (aux = op) */
 	/* structures (always kept whole, never truncated) */
 	AK_STRUCT_IN,
 	AK_STRUCT_OUT,
@@ -107,15 +126,23 @@ enum struct_kind {
 	SK_CLONE_ARGS,   /* struct clone_args of aux bytes */
 	SK_OPEN_HOW,     /* struct open_how of aux bytes */
 	SK_SCHED_PARAM,
-	SK_CAP,          /* cap_user_header + data */
-	SK_RSEQ,
-	SK_ROBUST_LIST,
+	SK_CAP,          /* cap_user_header (the data pointer is SK_CAP_DATA) */
+	SK_RSEQ,         /* struct rseq, min(aux argument, 32) bytes */
+	SK_ROBUST_LIST,  /* the struct robust_list_head * that get_robust_list stores */
 	SK_FUTEX_WORD,   /* u32 futex word */
 	SK_INT_ARRAY,    /* int[aux] (getgroups/setgroups) */
 	SK_LINUX_DIRENT, /* old getdents (linux_dirent), length = result */
-	SK_SCHED_ATTR,
-	SK_MQ_ATTR,
-	SK_SEMBUF,
+	SK_SCHED_ATTR,   /* struct sched_attr: 56 bytes in (sched_setattr), min(aux, 56) out (sched_getattr) */
+	SK_MQ_ATTR,      /* struct mq_attr */
+	SK_SEMBUF,       /* struct sembuf[aux] */
+	SK_WAIT_STATUS,  /* int wait status (wait4) */
+	SK_SIGEVENT,     /* struct sigevent (timer_create, mq_notify) */
+	SK_PSELECT_SIGMASK, /* pselect6's {const sigset_t *ss; size_t ss_len} and the set it points at */
+	SK_UTIMBUF,      /* struct utimbuf (utime) */
+	SK_CPU_SET,      /* CPU mask: aux bytes at entry (sched_setaffinity), result bytes at exit (sched_getaffinity) */
+	SK_CAP_DATA,     /* struct __user_cap_data_struct[2] (capget/capset data; SK_CAP is the header) */
+	SK_SOCK_FPROG,   /* struct sock_fprog (seccomp filter: len and pointer) */
+	SK_SIZE_T,       /* size_t (get_robust_list length) */
 	SK_COUNT_
 };
 
@@ -144,11 +171,12 @@ enum ret_kind {
 	RK_OCTAL,    /* umask */
 	RK_NONE,     /* never returns (exit, exit_group): "= ?" */
 	RK_FLAGS,    /* fcntl(F_GETFL) style results are handled by the printer */
+	RK_SIGNO,    /* a signal number: "= 10 (SIGUSR1)" (rt_sigtimedwait) */
 };
 
 struct sys_entry {
 	const char *name;
-	uint16_t classes;   /* enum sys_class bits */
+	uint32_t classes;   /* enum sys_class bits */
 	uint8_t ret;        /* enum ret_kind */
 	uint8_t nargs;
 	struct sys_arg args[6];
