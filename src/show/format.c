@@ -162,7 +162,7 @@ static unsigned shown_args(const struct call *c, struct shown_arg *out)
 		unsigned flags_idx = sp == SP_OPEN ? 1 : 2;
 		for (unsigned i = 0; i <= flags_idx; i++)
 			out[n++] = (struct shown_arg){ (int8_t)i, NULL };
-		if (c->args[flags_idx] & (O_CREAT | __O_TMPFILE))
+		if ((c->args[flags_idx] & O_CREAT) || (c->args[flags_idx] & __O_TMPFILE) == __O_TMPFILE)
 			out[n++] = (struct shown_arg){ (int8_t)(flags_idx + 1), NULL };
 		return n;
 	}
@@ -199,8 +199,12 @@ static int prints_at_exit(const struct call *c, unsigned idx)
 	case AK_STRUCT_OUT:
 		return 1;
 	case AK_STRUCT_INOUT:
-		/* These show what went in; the result note shows what came back. */
-		return a->sk != SK_POLLFDS && a->sk != SK_FDSET;
+		/* poll and select show what went in; the result note shows what came back (and the time left). */
+		for (unsigned i = 0; i < c->entry->nargs && i < 6; i++)
+			if (c->entry->args[i].kind == AK_STRUCT_INOUT &&
+			    (c->entry->args[i].sk == SK_POLLFDS || c->entry->args[i].sk == SK_FDSET))
+				return 0;
+		return 1;
 	default:
 		return 0;
 	}

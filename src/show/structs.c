@@ -394,6 +394,10 @@ static void fmt_epoll_event(struct strbuf *sb, const struct epoll_event *e)
 #define FMT_ARRAY(sb, c, phase, addr, count, type, body)                                       \
 	do {                                                                                   \
 		uint64_t avail_;                                                               \
+		if ((count) == 0) {                                                            \
+			sb_puts(sb, "[]");                                                     \
+			break;                                                                 \
+		}                                                                              \
 		const uint8_t *p_ = call_mem(c, phase, addr, (count) * sizeof(type), &avail_); \
 		if (!p_ || avail_ < (count) * sizeof(type)) {                                  \
 			fmt_address(sb, addr);                                                 \
@@ -773,8 +777,8 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 		uint64_t avail;
 		const uint8_t *p = call_mem(c, phase, addr, n, &avail);
 		fmt_address(sb, addr);
-		if (p && phase == RPR_PHASE_EXIT) {
-			uint64_t count = count_dirents(p, avail);
+		if (phase == RPR_PHASE_EXIT) {
+			uint64_t count = p ? count_dirents(p, avail) : 0;
 			sb_printf(sb, " /* %llu entr%s */", (unsigned long long)count, count == 1 ? "y" : "ies");
 		}
 		return;
@@ -787,7 +791,7 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 		if (FETCH(c, phase, addr, how)) {
 			sb_puts(sb, "{flags=");
 			fmt_open_flags(sb, how.flags);
-			if (how.flags & (O_CREAT | __O_TMPFILE)) {
+			if ((how.flags & O_CREAT) || (how.flags & __O_TMPFILE) == __O_TMPFILE) {
 				sb_puts(sb, ", mode=");
 				fmt_mode(sb, how.mode, 0);
 			}
@@ -952,7 +956,7 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 	fmt_address(sb, addr);
 }
 
-static void fmt_poll_note(struct strbuf *sb, const struct call *c, unsigned idx, int64_t ret)
+static void fmt_poll_revents(struct strbuf *sb, const struct call *c, unsigned idx)
 {
 	uint64_t n = arg_or_zero(c, c->entry->args[idx].aux);
 	uint64_t avail;
@@ -961,48 +965,58 @@ static void fmt_poll_note(struct strbuf *sb, const struct call *c, unsigned idx,
 		return;
 	struct pollfd *fds = rp_malloc(n * sizeof(*fds) + 1);
 	memcpy(fds, p, n * sizeof(*fds));
-	sb_puts(sb, " (");
 	fmt_pollfds(sb, fds, n, 1);
-	(void)ret;
-	sb_putc(sb, ')');
 	free(fds);
 }
 
-static void fmt_select_note(struct strbuf *sb, const struct call *c)
+/* Joins the parts of a note: " (" before the first, ", " between. */
+static void note_part(struct strbuf *sb, int *any)
+{
+	sb_puts(sb, *any ? ", " : " (");
+	*any = 1;
+}
+
+/* " ([{fd=3, revents=POLLIN}], left {...})" or " (in [3], left {...})" */
+static void fmt_ready_note(struct strbuf *sb, const struct call *c)
 {
 	static const char *const set_names[] = { "in", "out", "except" };
 	unsigned which = 0;
 	int any = 0;
-	sb_puts(sb, " (");
 	for (unsigned i = 0; i < c->entry->nargs && i < 6; i++) {
 		const struct sys_arg *a = &c->entry->args[i];
-		if (a->kind == AK_STRUCT_INOUT && a->sk == SK_FDSET) {
+		if (a->kind != AK_STRUCT_INOUT || !c->args[i])
+			continue;
+		if (a->sk == SK_POLLFDS) {
+			note_part(sb, &any);
+			fmt_poll_revents(sb, c, i);
+		} else if (a->sk == SK_FDSET) {
 			uint64_t nfds = arg_or_zero(c, a->aux);
-			const uint8_t *bits = c->args[i] ? whole(c, RPR_PHASE_EXIT, c->args[i], (size_t)((nfds + 7) / 8)) : NULL;
+			const uint8_t *bits = whole(c, RPR_PHASE_EXIT, c->args[i], (size_t)((nfds + 7) / 8));
 			int set = 0;
 			for (uint64_t fd = 0; bits && fd < nfds; fd++)
 				set |= (bits[fd / 8] >> (fd % 8)) & 1;
 			if (set) {
-				sb_printf(sb, "%s%s ", any ? ", " : "", which < 3 ? set_names[which] : "?");
+				note_part(sb, &any);
+				sb_printf(sb, "%s ", which < 3 ? set_names[which] : "?");
 				fmt_fdset(sb, bits, nfds);
-				any = 1;
 			}
 			which++;
-		} else if (a->kind == AK_STRUCT_INOUT && (a->sk == SK_TIMEVAL || a->sk == SK_TIMESPEC) && c->args[i]) {
+		} else if (a->sk == SK_TIMESPEC || a->sk == SK_TIMEVAL) {
 			struct timespec ts;
 			struct timeval tv;
 			if (a->sk == SK_TIMESPEC && FETCH(c, RPR_PHASE_EXIT, c->args[i], ts)) {
-				sb_puts(sb, any ? ", left " : "left ");
+				note_part(sb, &any);
+				sb_puts(sb, "left ");
 				fmt_timespec(sb, ts.tv_sec, ts.tv_nsec);
-				any = 1;
 			} else if (a->sk == SK_TIMEVAL && FETCH(c, RPR_PHASE_EXIT, c->args[i], tv)) {
-				sb_puts(sb, any ? ", left " : "left ");
+				note_part(sb, &any);
+				sb_puts(sb, "left ");
 				fmt_timeval(sb, tv.tv_sec, tv.tv_usec);
-				any = 1;
 			}
 		}
 	}
-	sb_putc(sb, ')');
+	if (any)
+		sb_putc(sb, ')');
 }
 
 void fmt_result_note(struct strbuf *sb, const struct call *c, const struct show_style *st)
@@ -1013,14 +1027,10 @@ void fmt_result_note(struct strbuf *sb, const struct call *c, const struct show_
 		const struct sys_arg *a = &c->entry->args[i];
 		if (a->kind != AK_STRUCT_INOUT || (a->sk != SK_POLLFDS && a->sk != SK_FDSET))
 			continue;
-		if (ret == 0) {
+		if (ret == 0)
 			sb_puts(sb, " (Timeout)");
-			return;
-		}
-		if (a->sk == SK_POLLFDS)
-			fmt_poll_note(sb, c, i, ret);
 		else
-			fmt_select_note(sb, c);
+			fmt_ready_note(sb, c);
 		return;
 	}
 }
@@ -1040,6 +1050,10 @@ void fmt_siginfo(struct strbuf *sb, const uint8_t *bytes, size_t len)
 		sb_printf(sb, "%d", si.si_code);
 	if (si.si_errno)
 		sb_printf(sb, ", si_errno=%d", si.si_errno);
+	if (si.si_code == SI_KERNEL) {
+		sb_putc(sb, '}');
+		return;
+	}
 	if (si.si_code <= 0) {
 		/* Sent by a process: kill, tgkill, sigqueue. */
 		sb_printf(sb, ", si_pid=%d, si_uid=%u", si.si_pid, si.si_uid);
