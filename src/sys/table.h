@@ -191,6 +191,10 @@ extern const unsigned sys_entry_count;
 
 #include "arch/arch.h"
 
-/* The entry for an arch's syscall number, or NULL (unknown number, or no table row). */
+/*
+ * The entry for an arch's syscall number, or NULL (unknown number, or no table row).
+ * Safe from any thread: the first call for an arch builds its index under a mutex,
+ * later calls are one array load.
+ */
 const struct sys_entry *sys_by_nr(const struct arch *a, uint32_t nr);
 #endif

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -542,6 +543,59 @@ static void test_capture_recvmsg(void **state)
 	assert_kept(buf1, RPR_PHASE_EXIT, "tw", 2, 2, 0);
 }
 
+static void test_capture_mmsg(void **state)
+{
+	(void)state;
+	uint64_t d0 = put("ping", 4), d1 = put("pong!", 5);
+	struct iovec iov0 = { (void *)(uintptr_t)d0, 4 }, iov1 = { (void *)(uintptr_t)d1, 16 };
+	uint64_t iov0_at = put(&iov0, sizeof(iov0)), iov1_at = put(&iov1, sizeof(iov1));
+	struct mmsghdr m[2] = {
+		{ .msg_hdr = { .msg_iov = (struct iovec *)(uintptr_t)iov0_at, .msg_iovlen = 1 } },
+		{ .msg_hdr = { .msg_iov = (struct iovec *)(uintptr_t)iov1_at, .msg_iovlen = 1 }, .msg_len = 3 },
+	};
+	uint64_t m_at = put(m, sizeof(m));
+	uint64_t args[6] = { 3, m_at, 2, 0, 0 };
+	capture("sendmmsg", RPR_PHASE_ENTER, args, 0, &no_limits);
+	assert_int_equal(nkept, 5);
+	assert_kept(m_at, RPR_PHASE_ENTER, m, 128, 128, 0);
+	assert_kept(d0, RPR_PHASE_ENTER, "ping", 4, 4, 0);
+	nkept = 0;
+	capture("sendmmsg", RPR_PHASE_EXIT, args, 1, &no_limits);
+	assert_int_equal(nkept, 1);
+	assert_kept(m_at, RPR_PHASE_EXIT, m, 64, 64, 0);
+	nkept = 0;
+	capture("recvmmsg", RPR_PHASE_ENTER, args, 0, &no_limits);
+	assert_int_equal(nkept, 0);
+	capture("recvmmsg", RPR_PHASE_EXIT, args, 2, &no_limits);
+	assert_int_equal(nkept, 4);
+	assert_kept(m_at, RPR_PHASE_EXIT, m, 128, 128, 0);
+	assert_kept(d1, RPR_PHASE_EXIT, "pon", 3, 3, 0);
+	assert_kept(iov0_at, RPR_PHASE_EXIT, &iov0, 16, 16, 0);
+}
+
+static void test_capture_dependent_arguments(void **state)
+{
+	(void)state;
+	struct timespec ts = { 1, 500 };
+	uint64_t ts_at = put(&ts, sizeof(ts));
+	uint64_t wait_args[6] = { 0x1000, 0x80 /* FUTEX_WAIT_PRIVATE */, 2, ts_at, 0, 0 };
+	capture("futex", RPR_PHASE_ENTER, wait_args, 0, &no_limits);
+	assert_kept(ts_at, RPR_PHASE_ENTER, &ts, 16, 16, 0);
+	nkept = 0;
+	uint64_t wake_args[6] = { 0x1000, 0x81 /* FUTEX_WAKE_PRIVATE */, 1, ts_at, 0, 0 };
+	capture("futex", RPR_PHASE_ENTER, wake_args, 0, &no_limits);
+	assert_int_equal(nkept, 0);
+	uint64_t name = put("worker", 7);
+	uint64_t prctl_args[6] = { 15 /* PR_SET_NAME */, name };
+	capture("prctl", RPR_PHASE_ENTER, prctl_args, 0, &no_limits);
+	assert_kept(name, RPR_PHASE_ENTER, "worker", 7, 7, 0);
+	nkept = 0;
+	uint64_t fcntl_args[6] = { 3, 2 /* F_SETFD */, 1 };
+	capture("fcntl", RPR_PHASE_ENTER, fcntl_args, 0, &no_limits);
+	capture("fcntl", RPR_PHASE_EXIT, fcntl_args, 0, &no_limits);
+	assert_int_equal(nkept, 0);
+}
+
 static void test_capture_accept_and_socklen(void **state)
 {
 	(void)state;
@@ -645,6 +699,8 @@ int main(void)
 		cmocka_unit_test_setup(test_capture_execve, reset_memory),
 		cmocka_unit_test_setup(test_capture_sendmsg, reset_memory),
 		cmocka_unit_test_setup(test_capture_recvmsg, reset_memory),
+		cmocka_unit_test_setup(test_capture_mmsg, reset_memory),
+		cmocka_unit_test_setup(test_capture_dependent_arguments, reset_memory),
 		cmocka_unit_test_setup(test_capture_accept_and_socklen, reset_memory),
 		cmocka_unit_test_setup(test_capture_poll_and_select, reset_memory),
 		cmocka_unit_test_setup(test_capture_epoll_wait_and_getdents, reset_memory),
