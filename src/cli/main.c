@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "record/record.h"
+#include "show/show.h"
 #include "util/util.h"
 
 struct command {
@@ -13,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "record", cmd_record, "record a program's system calls and their data into a trace" },
+	{ "show", cmd_show, "print a trace in strace's syntax" },
 };
 
 static void print_usage(FILE *out)
