@@ -1,6 +1,6 @@
 # A damaged block in the middle of a trace is named in a one-line error with its offset.
 . "$E2E_DIR/lib.sh"
-"$REPRISE" record -o t.rpr -- sh -c 'for i in $(seq 1 30); do cat /etc/services; done > /dev/null'
+"$REPRISE" record -o t.rpr -- sh -c 'seq 1 300000 | cat > /dev/null'
 size=$(stat -c %s t.rpr)
 [ "$size" -gt 200000 ] || fail "trace too small ($size bytes) to hold several blocks"
 cp t.rpr bad.rpr

@@ -2,7 +2,9 @@
 . "$E2E_DIR/lib.sh"
 printf 'reprise-cat-content\n' > in.txt
 
-record_show cat cat in.txt
+# cat's output goes to a pipe: into a file, GNU cat would copy in the kernel (copy_file_range)
+"$REPRISE" record -o cat.rpr -- cat in.txt | cat > /dev/null
+"$REPRISE" show cat.rpr > cat.txt
 expect_grep 'openat\(AT_FDCWD, "in.txt", O_RDONLY\) = 3' cat.txt
 expect_grep 'read\(3, "reprise-cat-content\\n", [0-9]+\) = 20' cat.txt
 expect_grep 'write\(1, "reprise-cat-content\\n", 20\) = 20' cat.txt
@@ -21,11 +23,12 @@ record_show find find tree -name '*.txt'
 expect_grep 'write\(1, "tree/a/one.txt\\ntree/a/b/two.txt\\n"|write\(1, "tree/a/b/two.txt\\ntree/a/one.txt\\n"' find.txt
 
 record_show tarc tar cf t.tar tree
-expect_grep 'openat\(AT_FDCWD, "t.tar", O_WRONLY\|O_CREAT\|O_TRUNC, 0666\) = 3' tarc.txt
+expect_grep 'creat\("t.tar", 0666\) = 3' tarc.txt
+expect_grep 'openat\([0-9]+, "one.txt", O_RDONLY\|O_NOCTTY\|O_NONBLOCK\|O_NOFOLLOW\|O_CLOEXEC\) = [0-9]+' tarc.txt
 expect_grep 'read\([0-9]+, "one\\n", [0-9]+\) = 4' tarc.txt
 mkdir x
 record_show tarx tar xf t.tar -C x
-expect_grep 'openat\([0-9A-Z_]+, "(tree/a/)?one.txt", O_WRONLY\|O_CREAT\|O_EXCL\|O_NOCTTY\|O_NONBLOCK\|O_CLOEXEC, 0600\) = [0-9]+' tarx.txt
+expect_grep 'openat\([0-9A-Z_]+, "tree/a/one.txt", O_WRONLY\|O_CREAT\|O_EXCL\|O_NOCTTY\|O_NONBLOCK\|O_CLOEXEC, 0600\) = [0-9]+' tarx.txt
 expect_grep 'write\([0-9]+, "two\\n", 4\) = 4' tarx.txt
 cmp x/tree/a/b/two.txt tree/a/b/two.txt
 
