@@ -146,6 +146,19 @@ static int keep_struct_bytes(struct capture *c, unsigned arg, uint64_t addr, uin
 	return keep_range(c, arg, addr, size, size);
 }
 
+/* After clone3 with CLONE_PARENT_SETTID: the child's tid the kernel stored in the parent. */
+static int keep_clone_parent_tid(struct capture *c, unsigned arg, uint64_t addr, uint64_t size)
+{
+	struct clone_args ca;
+	memset(&ca, 0, sizeof(ca));
+	if (FAILED(c->ret) || size < CLONE_ARGS_SIZE_VER0 ||
+	    c->ops->read(c->ops->ctx, addr, &ca, CLONE_ARGS_SIZE_VER0) != (long)CLONE_ARGS_SIZE_VER0)
+		return 0;
+	if (!(ca.flags & CLONE_PARENT_SETTID))
+		return 0;
+	return keep_struct_bytes(c, arg, ca.parent_tid, sizeof(int32_t));
+}
+
 /* A data buffer: subject to --no-data and -s. */
 static int keep_data(struct capture *c, unsigned arg, uint64_t addr, uint64_t size)
 {
@@ -421,7 +434,9 @@ static int keep_struct(struct capture *c, const struct sys_arg *a, unsigned i)
 	case SK_LINUX_DIRENT:
 		return enter ? 0 : keep_range(c, i, addr, ret, BUFFER_CAP);
 	case SK_CLONE_ARGS:
-		return keep_struct_bytes(c, i, addr, MIN(aux, (uint64_t)CLONE_ARGS_SIZE_VER2));
+		if (enter)
+			return keep_struct_bytes(c, i, addr, MIN(aux, (uint64_t)CLONE_ARGS_SIZE_VER2));
+		return keep_clone_parent_tid(c, i, addr, aux);
 	case SK_OPEN_HOW:
 		return keep_struct_bytes(c, i, addr, MIN(aux, (uint64_t)sizeof(struct open_how)));
 	case SK_INT_ARRAY: {
@@ -533,7 +548,8 @@ static int capture_arg(struct capture *c, const struct sys_arg *a, unsigned i)
 	case AK_BUF_OUT: return enter ? 0 : keep_data(c, i, v, MIN(ret, aux));
 	case AK_IOV_IN: return enter ? keep_iovecs(c, i, v, aux, EACH_IOV_LEN) : 0;
 	case AK_IOV_OUT: return enter ? 0 : keep_iovecs(c, i, v, aux, ret);
-	case AK_STRUCT_IN: return enter ? keep_struct(c, a, i) : 0;
+	/* clone3's struct is read at entry, but the kernel writes the child's tid where it points */
+	case AK_STRUCT_IN: return enter || a->sk == SK_CLONE_ARGS ? keep_struct(c, a, i) : 0;
 	case AK_STRUCT_OUT: return enter ? 0 : keep_struct(c, a, i);
 	case AK_STRUCT_INOUT: return keep_struct(c, a, i);
 	case AK_IOCTL_ARG: return keep_dependent(c, i, ioctl_memory(aux));

@@ -49,9 +49,9 @@ const struct flag_name open_access_modes[] = {
 /* glibc hides O_LARGEFILE (0 on 64-bit) and __O_SYNC/__O_TMPFILE, but the kernel bits exist and strace names them */
 const struct flag_name open_flag_names[] = {
 	N(O_CREAT), N(O_EXCL), N(O_NOCTTY), N(O_TRUNC), N(O_APPEND), N(O_NONBLOCK),
-	V(04010000, "O_SYNC"), V(010000, "O_DSYNC"), N(O_DIRECT), V(0100000, "O_LARGEFILE"), N(O_DIRECTORY),
+	V(04010000, "O_SYNC"), V(010000, "O_DSYNC"), N(O_DIRECT), V(0100000, "O_LARGEFILE"),
 	N(O_NOFOLLOW), N(O_NOATIME), N(O_CLOEXEC), N(O_PATH), V(020200000, "O_TMPFILE"), V(020000000, "__O_TMPFILE"),
-	V(020000, "FASYNC"), END,
+	V(020000, "FASYNC"), N(O_DIRECTORY), END,
 };
 
 const struct flag_name at_flag_names[] = {

@@ -123,7 +123,7 @@ enum struct_kind {
 	SK_MSGHDR,       /* struct msghdr with iovecs, name and control data */
 	SK_MMSGHDR,      /* struct mmsghdr[aux] */
 	SK_DIRENTS,      /* linux_dirent64 records, length = result */
-	SK_CLONE_ARGS,   /* struct clone_args of aux bytes */
+	SK_CLONE_ARGS,   /* struct clone_args of aux bytes (entry); at exit, the child tid at its parent_tid */
 	SK_OPEN_HOW,     /* struct open_how of aux bytes */
 	SK_SCHED_PARAM,
 	SK_CAP,          /* cap_user_header (the data pointer is SK_CAP_DATA) */
