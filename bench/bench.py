@@ -28,7 +28,8 @@ def run(cmd, cwd, stderr=subprocess.DEVNULL):
 
 def main():
     reprise, bindir = sys.argv[1], os.path.realpath(sys.argv[2])
-    work = tempfile.mkdtemp(prefix="reprise-bench.")
+    # tmpfs where there is one: the file system's own noise is not what is measured here
+    work = tempfile.mkdtemp(prefix="reprise-bench.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
     try:
         tree_tar = os.path.join(work, "tree.tar")
         subprocess.run(["tar", "cf", tree_tar, "-C", "/usr/include", "."], check=True)
@@ -60,7 +61,7 @@ def main():
                                         stderr=subprocess.PIPE if t.startswith("reprise") else subprocess.DEVNULL)
                     times[(w, t)].append(elapsed)
                     if t.startswith("reprise"):
-                        m = re.search(rb"(\d+) events, (\d+) bytes captured, (\d+) bytes of trace", proc.stderr)
+                        m = re.search(rb"(\d+) events, (\d+) bytes before compression, (\d+) bytes of trace", proc.stderr)
                         if m:
                             per_event[(w, t)] = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
                     shutil.rmtree(d)
@@ -73,7 +74,7 @@ def main():
             cells = [f"{statistics.median(times[(w, t)]) / native:.2f}x" for t in names[1:]]
             print(f"| {w} | {native:.3f} | " + " | ".join(cells) + " |")
         print("\nTrace size\n")
-        print("| workload | mode | events | data captured | trace bytes | bytes/event |")
+        print("| workload | mode | events | bytes before compression | trace bytes | trace bytes/event |")
         print("|---|---|---:|---:|---:|---:|")
         for (w, t), (events, captured, size) in per_event.items():
             print(f"| {w} | {t} | {events} | {captured} | {size} | {size / max(events, 1):.1f} |")

@@ -120,7 +120,7 @@ static void start_event(struct recorder *rec, struct rpr_event *ev, uint16_t kin
 static void capture(struct recorder *rec, struct tracee *t, unsigned phase, int64_t ret)
 {
 	struct capture_ctx ctx = { rec, t };
-	struct capture_ops ops = { &ctx, capture_read, capture_keep };
+	struct capture_ops ops = { &ctx, capture_read, capture_keep, t->sp };
 	sys_capture(sys_by_nr(rec->arch, t->nr), phase, t->args, ret, &rec->lim, &ops);
 }
 
@@ -382,7 +382,7 @@ int cmd_record(int argc, char **argv)
 	}
 	struct stat sb;
 	if (verbose && stat(path, &sb) == 0)
-		fprintf(stderr, "reprise: %s: %llu events, %llu bytes captured, %llu bytes of trace\n", path,
+		fprintf(stderr, "reprise: %s: %llu events, %llu bytes before compression, %llu bytes of trace\n", path,
 			(unsigned long long)st.events, (unsigned long long)st.bytes_in, (unsigned long long)sb.st_size);
 	if (status < 0 || rec.failed)
 		return 1;
