@@ -22,6 +22,15 @@ const char *name_of(const struct flag_name *names, uint64_t value)
 	return NULL;
 }
 
+/* A number no name matched: hex, with strace's "X_???" comment when the table has one. */
+static void fmt_unknown(struct strbuf *sb, const struct flag_name *names, uint64_t value)
+{
+	const char *unknown = flag_unknown_name(names);
+	sb_printf(sb, "%#llx", (unsigned long long)value);
+	if (unknown)
+		sb_printf(sb, " /* %s */", unknown);
+}
+
 void fmt_flags(struct strbuf *sb, const struct flag_name *names, uint64_t value)
 {
 	uint64_t left = value;
@@ -33,9 +42,11 @@ void fmt_flags(struct strbuf *sb, const struct flag_name *names, uint64_t value)
 		left &= ~f->value;
 		printed = 1;
 	}
-	if (left)
-		sb_printf(sb, "%s%#llx", printed ? "|" : "", (unsigned long long)left);
-	else if (!printed) {
+	if (left && printed) {
+		sb_printf(sb, "|%#llx", (unsigned long long)left);
+	} else if (left) {
+		fmt_unknown(sb, names, left);
+	} else if (!printed) {
 		const char *zero = name_of(names, 0);
 		sb_puts(sb, zero ? zero : "0");
 	}
@@ -46,10 +57,22 @@ void fmt_enum(struct strbuf *sb, const struct flag_name *names, uint64_t value, 
 	const char *name = name_of(names, value);
 	if (name)
 		sb_puts(sb, name);
+	else if (flag_unknown_name(names))
+		/* a sign-extended int is shown as the 32-bit number it was */
+		fmt_unknown(sb, names, (int64_t)value == (int32_t)value ? (uint32_t)value : value);
 	else if (is_signed)
 		sb_printf(sb, "%lld", (long long)value);
 	else
 		sb_printf(sb, "%llu", (unsigned long long)value);
+}
+
+void fmt_enum_hex(struct strbuf *sb, const struct flag_name *names, uint64_t value)
+{
+	const char *name = name_of(names, value);
+	if (name)
+		sb_puts(sb, name);
+	else
+		fmt_unknown(sb, names, value);
 }
 
 /* The kernel's first real-time signal; glibc reserves the first two, so SIGRTMIN there differs. */

@@ -10,10 +10,18 @@
 #include "sys/table.h"
 #include "util/util.h"
 
-/* NAME1|NAME2|0x40 (hex leftovers), or "0" when no bit is set and no name means 0. */
+/*
+ * NAME1|NAME2|0x40 (hex leftovers), "0" when no bit is set and no name means 0, and
+ * 0x40 followed by strace's "X_???" comment when no name matched (flag_unknown_name).
+ */
 void fmt_flags(struct strbuf *sb, const struct flag_name *names, uint64_t value);
-/* The name of value, else `value` in decimal (as signed when `is_signed`). */
+/*
+ * The name of value; else, for tables strace names unknown values of, the value in hex
+ * with the comment; else `value` in decimal (as signed when `is_signed`).
+ */
 void fmt_enum(struct strbuf *sb, const struct flag_name *names, uint64_t value, int is_signed);
+/* The name of value, else the value in hex (with the "X_???" comment where strace has one). */
+void fmt_enum_hex(struct strbuf *sb, const struct flag_name *names, uint64_t value);
 /* The name for value, or NULL. */
 const char *name_of(const struct flag_name *names, uint64_t value);
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <linux/futex.h>
+#include <linux/magic.h>
 #include <linux/netlink.h>
 #include <linux/rseq.h>
 #include <linux/seccomp.h>
@@ -29,6 +30,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -80,6 +82,34 @@ const struct flag_name access_mode_names[] = {
 
 const struct flag_name file_type_names[] = {
 	N(S_IFREG), N(S_IFSOCK), N(S_IFIFO), N(S_IFLNK), N(S_IFDIR), N(S_IFBLK), N(S_IFCHR), END,
+};
+
+/*
+ * statfs f_type. EXT2_SUPER_MAGIC comes before EXT3/EXT4, which share its value, and
+ * is the name strace prints for all three.
+ */
+const struct flag_name fs_magic_names[] = {
+	N(ADFS_SUPER_MAGIC), N(AFFS_SUPER_MAGIC), N(AFS_SUPER_MAGIC), N(AUTOFS_SUPER_MAGIC), N(CEPH_SUPER_MAGIC),
+	N(CODA_SUPER_MAGIC), N(CRAMFS_MAGIC), N(CRAMFS_MAGIC_WEND), N(DEBUGFS_MAGIC), N(SECURITYFS_MAGIC),
+	N(SELINUX_MAGIC), N(SMACK_MAGIC), N(RAMFS_MAGIC), N(TMPFS_MAGIC), N(HUGETLBFS_MAGIC), N(SQUASHFS_MAGIC),
+	N(ECRYPTFS_SUPER_MAGIC), N(EFS_SUPER_MAGIC), N(EROFS_SUPER_MAGIC_V1), N(EXT2_SUPER_MAGIC),
+	N(XENFS_SUPER_MAGIC), N(BTRFS_SUPER_MAGIC), N(NILFS_SUPER_MAGIC), N(F2FS_SUPER_MAGIC), N(HPFS_SUPER_MAGIC),
+	N(ISOFS_SUPER_MAGIC), N(JFFS2_SUPER_MAGIC), N(XFS_SUPER_MAGIC), N(PSTOREFS_MAGIC), N(EFIVARFS_MAGIC),
+	N(HOSTFS_SUPER_MAGIC), N(OVERLAYFS_SUPER_MAGIC), N(FUSE_SUPER_MAGIC), N(MINIX_SUPER_MAGIC),
+	N(MINIX_SUPER_MAGIC2), N(MINIX2_SUPER_MAGIC), N(MINIX2_SUPER_MAGIC2), N(MINIX3_SUPER_MAGIC),
+	N(MSDOS_SUPER_MAGIC), N(EXFAT_SUPER_MAGIC), N(NCP_SUPER_MAGIC), N(NFS_SUPER_MAGIC), N(OCFS2_SUPER_MAGIC),
+	N(OPENPROM_SUPER_MAGIC), N(QNX4_SUPER_MAGIC), N(QNX6_SUPER_MAGIC), N(AFS_FS_MAGIC), N(REISERFS_SUPER_MAGIC),
+	N(SMB_SUPER_MAGIC), N(CIFS_SUPER_MAGIC), N(SMB2_SUPER_MAGIC), N(CGROUP_SUPER_MAGIC), N(CGROUP2_SUPER_MAGIC),
+	N(STACK_END_MAGIC), N(TRACEFS_MAGIC), N(V9FS_MAGIC), N(BDEVFS_MAGIC), N(DAXFS_MAGIC), N(BINFMTFS_MAGIC),
+	N(DEVPTS_SUPER_MAGIC), N(BINDERFS_SUPER_MAGIC), N(FUTEXFS_SUPER_MAGIC), N(PIPEFS_MAGIC),
+	N(PROC_SUPER_MAGIC), N(SOCKFS_MAGIC), N(SYSFS_MAGIC), N(USBDEVICE_SUPER_MAGIC), N(MTD_INODE_FS_MAGIC),
+	N(ANON_INODE_FS_MAGIC), N(BTRFS_TEST_MAGIC), N(NSFS_MAGIC), N(BPF_FS_MAGIC), N(AAFS_MAGIC), N(ZONEFS_MAGIC),
+	N(UDF_SUPER_MAGIC), N(DMA_BUF_MAGIC), N(DEVMEM_MAGIC), N(SECRETMEM_MAGIC), END,
+};
+
+const struct flag_name statfs_flag_names[] = {
+	V(0x20, "ST_VALID"), N(ST_RDONLY), N(ST_NOSUID), N(ST_NODEV), N(ST_NOEXEC), N(ST_SYNCHRONOUS), N(ST_MANDLOCK),
+	N(ST_NOATIME), N(ST_NODIRATIME), N(ST_RELATIME), V(0x2000, "ST_NOSYMFOLLOW"), END,
 };
 
 const struct flag_name seek_whence_names[] = {
@@ -337,6 +367,20 @@ const struct flag_name msg_flag_names[] = {
 	V(0x80000000u, "MSG_CMSG_COMPAT"), END,
 };
 
+/* cmsg_type at SOL_SOCKET (x86_64 numbers; glibc names only some) */
+const struct flag_name scm_type_names[] = {
+	N(SCM_RIGHTS), N(SCM_CREDENTIALS), V(3, "SCM_SECURITY"), V(4, "SCM_PIDFD"), N(SO_WIFI_STATUS), N(SO_TXTIME),
+	V(29, "SO_TIMESTAMP_OLD"), V(35, "SO_TIMESTAMPNS_OLD"), V(37, "SO_TIMESTAMPING_OLD"), V(63, "SO_TIMESTAMP_NEW"),
+	V(64, "SO_TIMESTAMPNS_NEW"), V(65, "SO_TIMESTAMPING_NEW"), V(0x36, "SCM_TIMESTAMPING_OPT_STATS"),
+	V(0x3a, "SCM_TIMESTAMPING_PKTINFO"), END,
+};
+
+/* cmsg_type at SOL_IP */
+const struct flag_name ip_cmsg_type_names[] = {
+	N(IP_TOS), N(IP_TTL), N(IP_RECVOPTS), N(IP_RETOPTS), N(IP_PKTINFO), N(IP_RECVERR), N(IP_ORIGDSTADDR),
+	N(IP_CHECKSUM), V(16, "SCM_SECURITY"), N(IP_RECVFRAGSIZE), END,
+};
+
 const struct flag_name shutdown_how_names[] = {
 	N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR), END,
 };
@@ -500,3 +544,45 @@ const struct flag_name itimer_which_names[] = {
 const struct flag_name ipc_cmd_names[] = {
 	N(IPC_RMID), N(IPC_SET), N(IPC_STAT), N(IPC_INFO), END,
 };
+
+/*
+ * What strace calls a number that no name of a table matches; it prints such a
+ * number in hex with this as a comment after it.
+ */
+static const struct {
+	const struct flag_name *names;
+	const char *unknown;
+} unknown_names[] = {
+	{ at_flag_names, "AT_???" }, { faccessat_flag_names, "AT_???" }, { statx_mask_names, "STATX_???" },
+	{ access_mode_names, "?_OK" }, { seek_whence_names, "SEEK_???" }, { fcntl_cmd_names, "F_???" },
+	{ fd_flag_names, "FD_???" }, { flock_op_names, "LOCK_???" }, { fadvise_names, "POSIX_FADV_???" },
+	{ fallocate_flag_names, "FALLOC_FL_???" }, { splice_flag_names, "SPLICE_F_???" },
+	{ xattr_flag_names, "XATTR_???" }, { close_range_flag_names, "CLOSE_RANGE_???" },
+	{ mount_flag_names, "MS_???" }, { umount_flag_names, "MNT_???" }, { inotify_mask_names, "IN_???" },
+	{ inotify_init_flag_names, "IN_???" }, { memfd_flag_names, "MFD_???" }, { getrandom_flag_names, "GRND_???" },
+	{ epoll_ctl_op_names, "EPOLL_CTL_???" }, { epoll_event_names, "EPOLL???" },
+	{ epoll_create_flag_names, "EPOLL_???" }, { poll_event_names, "POLL???" }, { eventfd_flag_names, "EFD_???" },
+	{ timerfd_flag_names, "TFD_???" }, { signalfd_flag_names, "SFD_???" }, { mmap_prot_names, "PROT_???" },
+	{ mmap_flag_names, "MAP_???" }, { madvise_names, "MADV_???" }, { msync_flag_names, "MS_???" },
+	{ mremap_flag_names, "MREMAP_???" }, { mlockall_flag_names, "MCL_???" }, { mlock2_flag_names, "MLOCK_???" },
+	{ socket_domain_names, "AF_???" }, { socket_type_names, "SOCK_???" }, { socket_type_flag_names, "SOCK_???" },
+	{ ip_protocol_names, "IPPROTO_???" }, { netlink_protocol_names, "NETLINK_???" },
+	{ socket_level_names, "SOL_??" }, { sol_socket_option_names, "SO_???" }, { sol_ip_option_names, "IP_???" },
+	{ sol_ipv6_option_names, "IPV6_???" }, { sol_tcp_option_names, "TCP_???" }, { msg_flag_names, "MSG_???" },
+	{ shutdown_how_names, "SHUT_???" }, { scm_type_names, "SCM_???" }, { ip_cmsg_type_names, "IP_???" },
+	{ clone_flag_names, "CLONE_???" }, { wait_option_names, "W???" }, { waitid_type_names, "P_???" },
+	{ sigprocmask_how_names, "SIG_???" }, { sigaction_flag_names, "SA_???" }, { ss_flag_names, "SS_???" },
+	{ rlimit_names, "RLIMIT_???" }, { rusage_who_names, "RUSAGE_???" }, { priority_which_names, "PRIO_???" },
+	{ prctl_option_names, "PR_???" }, { arch_prctl_names, "ARCH_???" }, { sched_policy_names, "SCHED_???" },
+	{ seccomp_op_names, "SECCOMP_SET_MODE_???" }, { ptrace_request_names, "PTRACE_???" },
+	{ clock_names, "CLOCK_???" }, { timer_flag_names, "TIMER_???" }, { itimer_which_names, "ITIMER_???" },
+	{ statfs_flag_names, "ST_???" }, { rseq_flag_names, "RSEQ_FLAG_???" },
+};
+
+const char *flag_unknown_name(const struct flag_name *names)
+{
+	for (size_t i = 0; i < sizeof(unknown_names) / sizeof(unknown_names[0]); i++)
+		if (unknown_names[i].names == names)
+			return unknown_names[i].unknown;
+	return NULL;
+}

@@ -17,6 +17,8 @@ extern const struct flag_name statx_sync_names[];    /* AT_STATX_SYNC_AS_STAT...
 extern const struct flag_name statx_mask_names[];    /* STATX_ALL, STATX_TYPE... */
 extern const struct flag_name access_mode_names[];   /* F_OK R_OK W_OK X_OK */
 extern const struct flag_name file_type_names[];     /* S_IFREG... (mode & S_IFMT) */
+extern const struct flag_name fs_magic_names[];      /* statfs f_type: EXT2_SUPER_MAGIC... */
+extern const struct flag_name statfs_flag_names[];   /* statfs f_flags: ST_VALID|ST_RELATIME... */
 extern const struct flag_name seek_whence_names[];
 extern const struct flag_name fcntl_cmd_names[];
 extern const struct flag_name fd_flag_names[];       /* FD_CLOEXEC */
@@ -66,6 +68,8 @@ extern const struct flag_name sol_ipv6_option_names[];
 extern const struct flag_name sol_tcp_option_names[];
 extern const struct flag_name msg_flag_names[];
 extern const struct flag_name shutdown_how_names[];
+extern const struct flag_name scm_type_names[];      /* cmsg_type at SOL_SOCKET: SCM_RIGHTS... */
+extern const struct flag_name ip_cmsg_type_names[];  /* cmsg_type at SOL_IP: IP_PKTINFO... */
 
 /* The option name table for a setsockopt/getsockopt level, or NULL. */
 const struct flag_name *sockopt_names_for_level(int level);
@@ -99,5 +103,13 @@ extern const struct flag_name ipc_cmd_names[];       /* IPC_RMID... (shmctl, sem
 extern const struct flag_name clock_names[];         /* CLOCK_REALTIME... (static clock ids only) */
 extern const struct flag_name timer_flag_names[];    /* TIMER_ABSTIME */
 extern const struct flag_name itimer_which_names[];
+
+
+/*
+ * strace's text for a value none of `names` matches ("SEEK_???"), which it prints in a
+ * comment after the number in hex; NULL for tables whose unknown values strace prints
+ * as plain numbers.
+ */
+const char *flag_unknown_name(const struct flag_name *names);
 
 #endif
