@@ -13,6 +13,11 @@ struct arch {
 	uint32_t audit_arch;       /* AUDIT_ARCH_* that PTRACE_GET_SYSCALL_INFO reports */
 	unsigned nr_count;         /* numbers 0..nr_count-1 may have names */
 	const char *const *names;  /* names[nr], NULL where the number is unused */
+	/*
+	 * Where rt_sigreturn finds the signal mask to restore: its offset from the stack
+	 * pointer at the syscall's entry, inside the signal frame the kernel built.
+	 */
+	uint32_t sigframe_mask_offset;
 };
 
 /* The arch this binary runs on. */

@@ -2,6 +2,7 @@
 
 #include <linux/audit.h>
 #include <stddef.h>
+#include <ucontext.h>
 
 static const char *const x86_64_names[] = {
 #define SYSCALL_NAME(nr, name) [nr] = #name,
@@ -14,4 +15,9 @@ const struct arch arch_x86_64 = {
 	.audit_arch = AUDIT_ARCH_X86_64,
 	.nr_count = sizeof(x86_64_names) / sizeof(x86_64_names[0]),
 	.names = x86_64_names,
+	/*
+	 * The handler's return popped the frame's pretcode, so the stack pointer is at the
+	 * frame's struct ucontext, whose layout glibc's ucontext_t repeats on x86_64.
+	 */
+	.sigframe_mask_offset = offsetof(ucontext_t, uc_sigmask),
 };

@@ -5,6 +5,7 @@
 #include <linux/futex.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -31,6 +32,7 @@ enum special {
 	SP_FCNTL,    /* the third argument depends on the command */
 	SP_OPEN,     /* the mode exists only when the flags create a file */
 	SP_OPENAT,
+	SP_MREMAP,   /* the new address exists only with MREMAP_MAYMOVE|MREMAP_FIXED */
 };
 
 static enum special special_of(const struct sys_entry *e)
@@ -41,7 +43,7 @@ static enum special special_of(const struct sys_entry *e)
 	} specials[] = {
 		{ "execve", SP_EXECVE }, { "execveat", SP_EXECVEAT }, { "clone", SP_CLONE },
 		{ "futex", SP_FUTEX }, { "fcntl", SP_FCNTL },
-		{ "open", SP_OPEN }, { "openat", SP_OPENAT },
+		{ "open", SP_OPEN }, { "openat", SP_OPENAT }, { "mremap", SP_MREMAP },
 	};
 	if (!e)
 		return SP_NONE;
@@ -152,7 +154,7 @@ static int fcntl_has_arg(uint64_t cmd)
 	return 1;
 }
 
-static unsigned shown_args(const struct call *c, struct shown_arg *out)
+static unsigned shown_args(const struct call *c, const struct show_style *st, struct shown_arg *out)
 {
 	unsigned n = 0;
 	enum special sp = special_of(c->entry);
@@ -170,6 +172,13 @@ static unsigned shown_args(const struct call *c, struct shown_arg *out)
 		return clone_shown(c->args[0], out);
 	case SP_FUTEX:
 		return futex_shown(c->args[1], out);
+	case SP_MREMAP: {
+		uint64_t fixed = MREMAP_MAYMOVE | MREMAP_FIXED;
+		unsigned count = (c->args[3] & fixed) == fixed ? 5 : 4;
+		for (unsigned i = 0; i < count; i++)
+			out[n++] = (struct shown_arg){ (int8_t)i, NULL };
+		return n;
+	}
 	case SP_FCNTL:
 		out[n++] = (struct shown_arg){ 0, NULL };
 		out[n++] = (struct shown_arg){ 1, NULL };
@@ -181,9 +190,12 @@ static unsigned shown_args(const struct call *c, struct shown_arg *out)
 	}
 	/* Unknown numbers show all six registers, as strace does. */
 	unsigned nargs = c->entry ? c->entry->nargs : 6;
-	for (unsigned i = 0; i < nargs && i < 6; i++)
-		if (!c->entry || c->entry->args[i].kind != AK_HIDDEN)
+	for (unsigned i = 0; i < nargs && i < 6; i++) {
+		uint8_t kind = c->entry ? c->entry->args[i].kind : AK_NONE;
+		/* the signal frame's mask is no register, so raw output has nothing to show for it */
+		if (kind != AK_HIDDEN && !(kind == AK_SIGFRAME_MASK && st->raw))
 			out[n++] = (struct shown_arg){ (int8_t)i, NULL };
+	}
 	return n;
 }
 
@@ -194,6 +206,7 @@ static int prints_at_exit(const struct call *c, unsigned idx)
 	const struct sys_arg *a = &c->entry->args[idx];
 	switch (a->kind) {
 	case AK_STR_OUT:
+	case AK_PATH_OUT:
 	case AK_BUF_OUT:
 	case AK_IOV_OUT:
 	case AK_STRUCT_OUT:
@@ -367,11 +380,31 @@ static int fmt_special_arg(struct strbuf *sb, const struct call *c, enum special
 		}
 	case SP_OPEN:
 	case SP_OPENAT:
+	case SP_MREMAP:
 		return 0;
 	case SP_NONE:
 		return 0;
 	}
 	return 0;
+}
+
+/* rt_sigreturn's mask, from the region its capture hung off argument idx (the frame is found by the stack pointer). */
+static void fmt_sigframe_mask(struct strbuf *sb, const struct call *c, unsigned idx)
+{
+	for (uint32_t i = 0; c->enter && i < c->enter->nregions; i++) {
+		const struct rpr_region *r = &c->enter->regions[i];
+		if (r->phase != RPR_PHASE_ENTER || r->arg != idx)
+			continue;
+		if (!r->data || !r->stored || r->stored < r->size) {
+			fmt_address(sb, r->addr);
+			return;
+		}
+		sb_puts(sb, "{mask=");
+		fmt_sigset(sb, r->data, (unsigned)r->stored);
+		sb_putc(sb, '}');
+		return;
+	}
+	sb_puts(sb, "{mask=?}");
 }
 
 static void fmt_arg(struct strbuf *sb, const struct call *c, unsigned idx, enum fmt_part part,
@@ -459,15 +492,19 @@ static void fmt_arg(struct strbuf *sb, const struct call *c, unsigned idx, enum 
 			fmt_address(sb, v);
 		return;
 	}
-	case AK_STR_OUT: {
+	case AK_STR_OUT:
+	case AK_PATH_OUT: {
 		uint64_t avail;
 		const uint8_t *s = failed || !c->exit ? NULL : call_mem(c, RPR_PHASE_EXIT, v, STRING_REACH, &avail);
 		if (s)
-			show_quote_cstr(sb, s, avail, st->strsize, 1, st);
+			show_quote_cstr(sb, s, avail, a->kind == AK_PATH_OUT ? PATH_MAX : st->strsize, 1, st);
 		else
 			fmt_address(sb, v);
 		return;
 	}
+	case AK_SIGFRAME_MASK:
+		fmt_sigframe_mask(sb, c, idx);
+		return;
 	case AK_STR_ARRAY:
 		fmt_str_array(sb, c, v, st);
 		return;
@@ -497,12 +534,18 @@ static void fmt_arg(struct strbuf *sb, const struct call *c, unsigned idx, enum 
 		fmt_clone_flags(sb, v);
 		return;
 	case AK_SOCK_TYPE:
-		fmt_enum(sb, socket_type_names, v & 0xf, 0);
-		if ((uint32_t)v & ~0xfu) {
+	{
+		/* an unknown type is not split off: the whole value is shown as flags */
+		const char *type = name_of(socket_type_names, v & 0xf);
+		uint32_t flags = type ? (uint32_t)v & ~0xfu : (uint32_t)v;
+		if (type)
+			sb_puts(sb, type);
+		if (type && flags)
 			sb_putc(sb, '|');
-			fmt_flags(sb, socket_type_flag_names, (uint32_t)v & ~0xfu);
-		}
+		if (!type || flags)
+			fmt_flags(sb, socket_type_flag_names, flags);
 		return;
+	}
 	case AK_SOCKOPT_NAME:
 		fmt_enum(sb, sockopt_names_for_level((int)aux_value(c, a)), (uint32_t)v, 0);
 		return;
@@ -552,7 +595,10 @@ static void fmt_arg(struct strbuf *sb, const struct call *c, unsigned idx, enum 
 		}
 		return;
 	case AK_STRUCT_IN:
-		fmt_struct(sb, c, idx, RPR_PHASE_ENTER, st);
+		if (part != FMT_AT_EXIT)
+			fmt_struct(sb, c, idx, RPR_PHASE_ENTER, st);
+		if (part != FMT_AT_ENTRY && struct_exit_suffix(c, idx))
+			fmt_struct_exit_suffix(sb, c, idx);
 		return;
 	case AK_STRUCT_OUT:
 		if (failed || !c->exit)
@@ -567,26 +613,40 @@ static void fmt_arg(struct strbuf *sb, const struct call *c, unsigned idx, enum 
 	fmt_hex(sb, v);
 }
 
+/*
+ * An argument strace prints at entry and completes at exit with " => {...}" (clone3's
+ * struct and the tids the kernel wrote): the line splits after its entry part.
+ */
+static int has_exit_suffix(const struct call *c, unsigned idx)
+{
+	return c->entry && c->entry->args[idx].kind == AK_STRUCT_IN && struct_exit_suffix(c, idx);
+}
+
 void fmt_call_args(struct strbuf *sb, const struct call *c, enum fmt_part part, const struct show_style *st)
 {
 	struct shown_arg shown[6];
-	unsigned n = shown_args(c, shown);
+	unsigned n = shown_args(c, st, shown);
 	unsigned split = n;
-	for (unsigned i = 0; i < n; i++)
-		if (prints_at_exit(c, (unsigned)shown[i].idx)) {
+	int suffix = 0;
+	for (unsigned i = 0; i < n && !st->raw; i++) {
+		unsigned idx = (unsigned)shown[i].idx;
+		if (prints_at_exit(c, idx) || has_exit_suffix(c, idx)) {
 			split = i;
+			suffix = !prints_at_exit(c, idx);
 			break;
 		}
+	}
+	/* The entry part ends with the suffixed argument's own entry part; the exit part opens with its suffix. */
 	unsigned from = part == FMT_AT_EXIT ? split : 0;
-	unsigned to = part == FMT_AT_ENTRY ? split : n;
+	unsigned to = part == FMT_AT_ENTRY ? split + (unsigned)suffix : n;
 	for (unsigned i = from; i < to; i++) {
 		if (i > from)
 			sb_puts(sb, ", ");
-		if (shown[i].label)
+		if (shown[i].label && !(part == FMT_AT_EXIT && i == split && suffix))
 			sb_puts(sb, shown[i].label);
-		fmt_arg(sb, c, (unsigned)shown[i].idx, part, st);
+		fmt_arg(sb, c, (unsigned)shown[i].idx, i == split && suffix ? part : FMT_ALL, st);
 	}
-	if (part == FMT_AT_ENTRY && split < n && split > 0)
+	if (part == FMT_AT_ENTRY && split < n && split > 0 && !suffix)
 		sb_puts(sb, ", ");
 }
 
@@ -609,6 +669,11 @@ static void fmt_success(struct strbuf *sb, const struct call *c, int64_t ret, co
 		return;
 	case RK_OCTAL:
 		sb_printf(sb, "%#03llo", (unsigned long long)ret);
+		return;
+	case RK_SIGNO:
+		sb_printf(sb, "%lld (", (long long)ret);
+		fmt_signal(sb, ret);
+		sb_putc(sb, ')');
 		return;
 	default:
 		sb_printf(sb, "%lld", (long long)ret);

@@ -125,12 +125,16 @@ static void fmt_statx(struct strbuf *sb, const struct statx *s)
 
 static void fmt_statfs(struct strbuf *sb, const struct statfs *s)
 {
-	sb_printf(sb, "{f_type=%#llx, f_bsize=%lld, f_blocks=%llu, f_bfree=%llu, f_bavail=%llu, f_files=%llu, "
-		  "f_ffree=%llu, f_fsid={val=[%#x, %#x]}, f_namelen=%lld, f_frsize=%lld, f_flags=%#llx}",
-		  (unsigned long long)s->f_type, (long long)s->f_bsize, (unsigned long long)s->f_blocks,
-		  (unsigned long long)s->f_bfree, (unsigned long long)s->f_bavail, (unsigned long long)s->f_files,
-		  (unsigned long long)s->f_ffree, (unsigned)s->f_fsid.__val[0], (unsigned)s->f_fsid.__val[1],
-		  (long long)s->f_namelen, (long long)s->f_frsize, (unsigned long long)s->f_flags);
+	sb_puts(sb, "{f_type=");
+	fmt_enum_hex(sb, fs_magic_names, (uint64_t)s->f_type);
+	sb_printf(sb, ", f_bsize=%lld, f_blocks=%llu, f_bfree=%llu, f_bavail=%llu, f_files=%llu, "
+		  "f_ffree=%llu, f_fsid={val=[%#x, %#x]}, f_namelen=%lld, f_frsize=%lld, f_flags=",
+		  (long long)s->f_bsize, (unsigned long long)s->f_blocks, (unsigned long long)s->f_bfree,
+		  (unsigned long long)s->f_bavail, (unsigned long long)s->f_files, (unsigned long long)s->f_ffree,
+		  (unsigned)s->f_fsid.__val[0], (unsigned)s->f_fsid.__val[1], (long long)s->f_namelen,
+		  (long long)s->f_frsize);
+	fmt_flags(sb, statfs_flag_names, (uint64_t)s->f_flags);
+	sb_putc(sb, '}');
 }
 
 static void fmt_sigaction(struct strbuf *sb, const struct kernel_sigaction *sa)
@@ -324,17 +328,26 @@ static uint64_t count_dirents(const uint8_t *p, uint64_t n)
 	return count;
 }
 
-static void fmt_clone_args(struct strbuf *sb, const struct call *c, uint64_t addr, uint64_t size, unsigned phase)
+/* struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, ... */
+enum { CLONE_ARGS_HEAD_WORDS = 8 };
+
+static int fetch_clone_args(const struct call *c, uint64_t addr, uint64_t size, uint64_t f[CLONE_ARGS_HEAD_WORDS])
 {
-	/* struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, ... */
-	uint64_t f[8] = { 0 };
 	uint64_t avail;
 	const uint8_t *p = call_mem(c, RPR_PHASE_ENTER, addr, size, &avail);
-	if (!p || avail < sizeof(f)) {
+	if (!p || avail < CLONE_ARGS_HEAD_WORDS * sizeof(uint64_t))
+		return 0;
+	memcpy(f, p, CLONE_ARGS_HEAD_WORDS * sizeof(uint64_t));
+	return 1;
+}
+
+static void fmt_clone_args(struct strbuf *sb, const struct call *c, uint64_t addr, uint64_t size)
+{
+	uint64_t f[CLONE_ARGS_HEAD_WORDS];
+	if (!fetch_clone_args(c, addr, size, f)) {
 		fmt_address(sb, addr);
 		return;
 	}
-	memcpy(f, p, sizeof(f));
 	sb_puts(sb, "{flags=");
 	fmt_flags(sb, clone_flag_names, f[0]);
 	if (f[0] & CLONE_PIDFD)
@@ -349,11 +362,34 @@ static void fmt_clone_args(struct strbuf *sb, const struct call *c, uint64_t add
 	if (f[0] & CLONE_SETTLS)
 		sb_printf(sb, ", tls=%#llx", (unsigned long long)f[7]);
 	sb_putc(sb, '}');
-	int32_t tid;
-	(void)phase;
-	if ((f[0] & CLONE_PARENT_SETTID) && c->exit && !call_failed(c) &&
-	    FETCH(c, RPR_PHASE_EXIT, f[3], tid))
-		sb_printf(sb, " => {parent_tid=[%d]}", tid);
+}
+
+int struct_exit_suffix(const struct call *c, unsigned idx)
+{
+	const struct sys_arg *a = &c->entry->args[idx];
+	uint64_t f[CLONE_ARGS_HEAD_WORDS];
+	return a->sk == SK_CLONE_ARGS && c->args[idx] && fetch_clone_args(c, c->args[idx], arg_or_zero(c, a->aux), f) &&
+	       (f[0] & (CLONE_PIDFD | CLONE_PARENT_SETTID));
+}
+
+void fmt_struct_exit_suffix(struct strbuf *sb, const struct call *c, unsigned idx)
+{
+	const struct sys_arg *a = &c->entry->args[idx];
+	uint64_t f[CLONE_ARGS_HEAD_WORDS];
+	if (!c->exit || call_failed(c) || !fetch_clone_args(c, c->args[idx], arg_or_zero(c, a->aux), f))
+		return;
+	const char *sep = " => {";
+	int32_t v;
+	if ((f[0] & CLONE_PIDFD) && FETCH(c, RPR_PHASE_EXIT, f[1], v)) {
+		sb_printf(sb, "%spidfd=[%d]", sep, v);
+		sep = ", ";
+	}
+	if ((f[0] & CLONE_PARENT_SETTID) && FETCH(c, RPR_PHASE_EXIT, f[3], v)) {
+		sb_printf(sb, "%sparent_tid=[%d]", sep, v);
+		sep = ", ";
+	}
+	if (sep[0] == ',')
+		sb_putc(sb, '}');
 }
 
 static void fmt_pollfds(struct strbuf *sb, const struct pollfd *fds, uint64_t n, int revents)
@@ -784,7 +820,7 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 		return;
 	}
 	case SK_CLONE_ARGS:
-		fmt_clone_args(sb, c, addr, aux, phase);
+		fmt_clone_args(sb, c, addr, aux);
 		return;
 	case SK_OPEN_HOW: {
 		struct open_how how;

@@ -10,6 +10,15 @@
 /* The struct argument idx points at, as captured at phase; its address when it was not captured. */
 void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned phase, const struct show_style *st);
 
+/*
+ * 1 if strace completes struct argument idx at exit with " => {...}", what the kernel
+ * wrote through pointers inside it (clone3 with CLONE_PIDFD or CLONE_PARENT_SETTID).
+ */
+int struct_exit_suffix(const struct call *c, unsigned idx);
+
+/* That completion: " => {pidfd=[3], parent_tid=[1234]}"; nothing if the call failed or has not returned. */
+void fmt_struct_exit_suffix(struct strbuf *sb, const struct call *c, unsigned idx);
+
 /* struct iovec[count] at addr, buffers shown up to `total` bytes in all. */
 void fmt_iovecs(struct strbuf *sb, const struct call *c, uint64_t addr, uint64_t count, uint64_t total,
 		unsigned phase, const struct show_style *st);

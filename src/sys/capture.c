@@ -57,6 +57,7 @@
 #define BUFFER_CAP (64u * 1024 * 1024) /* any one data buffer, even without -s */
 #define READ_CHUNK (256u * 1024)       /* large buffers are read (and the scratch grown) this much at a time */
 #define TASK_COMM_LEN 16u
+#define SIGFRAME_MASK_SIZE 8u          /* the kernel's sigset_t: _NSIG bits */
 
 #define KERNEL_SIGACTION_HEAD 24u      /* handler, flags, restorer; the mask follows, sigsetsize bytes */
 #define MSGHDR_SIZE sizeof(struct msghdr)
@@ -146,17 +147,19 @@ static int keep_struct_bytes(struct capture *c, unsigned arg, uint64_t addr, uin
 	return keep_range(c, arg, addr, size, size);
 }
 
-/* After clone3 with CLONE_PARENT_SETTID: the child's tid the kernel stored in the parent. */
-static int keep_clone_parent_tid(struct capture *c, unsigned arg, uint64_t addr, uint64_t size)
+/* After clone3: the child's pidfd (CLONE_PIDFD) and tid (CLONE_PARENT_SETTID) the kernel stored in the parent. */
+static int keep_clone_results(struct capture *c, unsigned arg, uint64_t addr, uint64_t size)
 {
 	struct clone_args ca;
 	memset(&ca, 0, sizeof(ca));
 	if (FAILED(c->ret) || size < CLONE_ARGS_SIZE_VER0 ||
 	    c->ops->read(c->ops->ctx, addr, &ca, CLONE_ARGS_SIZE_VER0) != (long)CLONE_ARGS_SIZE_VER0)
 		return 0;
-	if (!(ca.flags & CLONE_PARENT_SETTID))
-		return 0;
-	return keep_struct_bytes(c, arg, ca.parent_tid, sizeof(int32_t));
+	if ((ca.flags & CLONE_PIDFD) && keep_struct_bytes(c, arg, ca.pidfd, sizeof(int32_t)) < 0)
+		return -1;
+	if (ca.flags & CLONE_PARENT_SETTID)
+		return keep_struct_bytes(c, arg, ca.parent_tid, sizeof(int32_t));
+	return 0;
 }
 
 /* A data buffer: subject to --no-data and -s. */
@@ -436,7 +439,7 @@ static int keep_struct(struct capture *c, const struct sys_arg *a, unsigned i)
 	case SK_CLONE_ARGS:
 		if (enter)
 			return keep_struct_bytes(c, i, addr, MIN(aux, (uint64_t)CLONE_ARGS_SIZE_VER2));
-		return keep_clone_parent_tid(c, i, addr, aux);
+		return keep_clone_results(c, i, addr, aux);
 	case SK_OPEN_HOW:
 		return keep_struct_bytes(c, i, addr, MIN(aux, (uint64_t)sizeof(struct open_how)));
 	case SK_INT_ARRAY: {
@@ -533,6 +536,14 @@ static int keep_dependent(struct capture *c, unsigned i, struct dependent_memory
 	return m.how & DEP_OUT ? keep_struct_bytes(c, i, addr, m.size) : 0;
 }
 
+/* The mask rt_sigreturn will restore, in the signal frame on the live (native) tracee's stack. */
+static int keep_sigframe_mask(struct capture *c, unsigned arg)
+{
+	if (!c->ops->stack_pointer)
+		return 0;
+	return keep_struct_bytes(c, arg, c->ops->stack_pointer + arch_native()->sigframe_mask_offset, SIGFRAME_MASK_SIZE);
+}
+
 static int capture_arg(struct capture *c, const struct sys_arg *a, unsigned i)
 {
 	int enter = c->phase == RPR_PHASE_ENTER;
@@ -544,11 +555,13 @@ static int capture_arg(struct capture *c, const struct sys_arg *a, unsigned i)
 	case AK_STR: return enter ? keep_string(c, i, v, STR_CAP) : 0;
 	case AK_STR_ARRAY: return enter ? keep_string_array(c, i, v) : 0;
 	case AK_STR_OUT: return enter ? 0 : keep_range(c, i, v, MIN(ret, aux), STR_CAP);
+	case AK_PATH_OUT: return enter ? 0 : keep_range(c, i, v, MIN(ret, aux), PATH_CAP);
+	case AK_SIGFRAME_MASK: return enter ? keep_sigframe_mask(c, i) : 0;
 	case AK_BUF_IN: return enter ? keep_data(c, i, v, aux) : 0;
 	case AK_BUF_OUT: return enter ? 0 : keep_data(c, i, v, MIN(ret, aux));
 	case AK_IOV_IN: return enter ? keep_iovecs(c, i, v, aux, EACH_IOV_LEN) : 0;
 	case AK_IOV_OUT: return enter ? 0 : keep_iovecs(c, i, v, aux, ret);
-	/* clone3's struct is read at entry, but the kernel writes the child's tid where it points */
+	/* clone3's struct is read at entry, but the kernel writes the child's pidfd and tid where it points */
 	case AK_STRUCT_IN: return enter || a->sk == SK_CLONE_ARGS ? keep_struct(c, a, i) : 0;
 	case AK_STRUCT_OUT: return enter ? 0 : keep_struct(c, a, i);
 	case AK_STRUCT_INOUT: return keep_struct(c, a, i);

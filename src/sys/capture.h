@@ -23,6 +23,11 @@ struct capture_ops {
 	 */
 	int (*keep)(void *ctx, unsigned phase, unsigned arg, uint64_t addr, uint64_t size,
 		    const void *data, uint64_t stored, unsigned flags);
+	/*
+	 * The tracee's stack pointer at the syscall's entry (0 if unknown): rt_sigreturn's
+	 * signal mask is on the stack, not behind an argument (AK_SIGFRAME_MASK).
+	 */
+	uint64_t stack_pointer;
 };
 
 struct capture_limits {

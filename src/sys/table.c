@@ -41,6 +41,7 @@
 #define IOV_IN(n) ARG(AK_IOV_IN, SK_NONE, n, NULL)
 #define IOV_OUT(n) ARG(AK_IOV_OUT, SK_NONE, n, NULL)
 #define STR_OUT(n) ARG(AK_STR_OUT, SK_NONE, n, NULL)
+#define PATH_OUT(n) ARG(AK_PATH_OUT, SK_NONE, n, NULL)
 #define IN(s) ARG(AK_STRUCT_IN, SK_##s, -1, NULL)
 #define OUT(s) ARG(AK_STRUCT_OUT, SK_##s, -1, NULL)
 #define INOUT(s) ARG(AK_STRUCT_INOUT, SK_##s, -1, NULL)
@@ -95,7 +96,7 @@ const struct sys_entry sys_entries[] = {
 	SYS(brk, TM, RK_HEX, PTR),
 	SYS(rt_sigaction, TS, RK_INT, SIGNO, IN_N(SIGACTION, 3), OUT_N(SIGACTION, 3), ULONG),
 	SYS(rt_sigprocmask, TS, RK_INT, ENUM(sigprocmask_how_names), SIGSET_IN(3), OUT_N(SIGSET, 3), ULONG),
-	SYS0(rt_sigreturn, TS, RK_INT),
+	SYS(rt_sigreturn, TS, RK_INT, PLAIN(AK_SIGFRAME_MASK)),
 	SYS(ioctl, TD, RK_INT, FD, ARG(AK_WHICH_IOCTL, SK_NONE, -1, ioctl_request_names), ARG(AK_IOCTL_ARG, SK_NONE, 1, NULL)),
 	SYS(pread64, TD, RK_INT, FD, BUF_OUT(2), ULONG, OFF),
 	SYS(pwrite64, TD, RK_INT, FD, BUF_IN(2), ULONG, OFF),
@@ -159,7 +160,7 @@ const struct sys_entry sys_entries[] = {
 	SYS(truncate, TF, RK_INT, PATH, OFF),
 	SYS(ftruncate, TD, RK_INT, FD, OFF),
 	SYS(getdents, TD, RK_INT, FD, OUT(LINUX_DIRENT), UINT),
-	SYS(getcwd, TF, RK_INT, STR_OUT(1), ULONG),
+	SYS(getcwd, TF, RK_INT, PATH_OUT(1), ULONG),
 	SYS(chdir, TF, RK_INT, PATH),
 	SYS(fchdir, TD, RK_INT, FD),
 	SYS(rename, TF, RK_INT, PATH, PATH),

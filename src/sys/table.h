@@ -61,7 +61,8 @@ enum arg_kind {
 	/* strings */
 	AK_PATH,      /* NUL-terminated path, read at entry, always complete */
 	AK_STR,       /* NUL-terminated string (names, values) read at entry */
-	AK_STR_OUT,   /* string the kernel writes, result bytes (getcwd: with its NUL; readlink: without) */
+	AK_STR_OUT,   /* string the kernel writes, result bytes without a NUL (readlink), cut by -s */
+	AK_PATH_OUT,  /* path the kernel writes, result bytes with its NUL (getcwd); never cut, like AK_PATH */
 	AK_STR_ARRAY, /* NULL-terminated char *[] (argv, envp), read at entry */
 	/* data buffers, subject to -s and --no-data */
 	AK_BUF_IN,    /* aux = length argument; read at entry */
@@ -80,6 +81,10 @@ enum arg_kind {
 	AK_PRCTL_ARG,  /* prctl's second argument: a name for PR_SET_NAME/PR_GET_NAME, else a number (aux = option) */
 	AK_FUTEX_OP,   /* FUTEX_WAIT_PRIVATE...: futex_ops plus FUTEX_PRIVATE_FLAG/FUTEX_CLOCK_REALTIME */
 	AK_FUTEX_TIMEOUT, /* a struct timespec * read at entry for the waiting ops, else the number val2 (aux = op) */
+	AK_SIGFRAME_MASK, /* rt_sigreturn's only shown "argument": the signal mask saved in the signal frame,
+			   * which is not passed in a register but found on the stack (capture_ops.stack_pointer
+			   * + arch->sigframe_mask_offset); captured at entry as an 8-byte region of argument 0,
+			   * which the printer finds by argument index: {mask=[...]} */
 	/* structures (always kept whole, never truncated) */
 	AK_STRUCT_IN,
 	AK_STRUCT_OUT,
@@ -123,7 +128,7 @@ enum struct_kind {
 	SK_MSGHDR,       /* struct msghdr with iovecs, name and control data */
 	SK_MMSGHDR,      /* struct mmsghdr[aux] */
 	SK_DIRENTS,      /* linux_dirent64 records, length = result */
-	SK_CLONE_ARGS,   /* struct clone_args of aux bytes (entry); at exit, the child tid at its parent_tid */
+	SK_CLONE_ARGS,   /* struct clone_args of aux bytes (entry); at exit, the pidfd and child tid it points at */
 	SK_OPEN_HOW,     /* struct open_how of aux bytes */
 	SK_SCHED_PARAM,
 	SK_CAP,          /* cap_user_header (the data pointer is SK_CAP_DATA) */

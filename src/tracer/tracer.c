@@ -124,6 +124,7 @@ static void on_syscall_stop(struct tracer *tr, struct task *task, uint64_t ts)
 		t->in_syscall = 1;
 		t->nr = nr;
 		memcpy(t->args, info.entry.args, sizeof(t->args));
+		t->sp = info.stack_pointer;
 		if (tr->h->syscall_enter)
 			tr->h->syscall_enter(tr->h->ctx, t, ts);
 	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && t->in_syscall) {

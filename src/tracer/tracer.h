@@ -19,6 +19,7 @@ struct tracee {
 	int in_syscall;       /* between a reported entry and its exit */
 	uint32_t nr;          /* the call in progress, when in_syscall */
 	uint64_t args[6];
+	uint64_t sp;          /* the stack pointer at the call's entry */
 	void *user;           /* the handler's per-thread state */
 };
 
