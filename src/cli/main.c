@@ -4,6 +4,7 @@
 
 #include "record/record.h"
 #include "show/show.h"
+#include "stats/stats.h"
 #include "util/util.h"
 
 struct command {
@@ -15,6 +16,7 @@ struct command {
 static const struct command commands[] = {
 	{ "record", cmd_record, "record a program's system calls and their data into a trace" },
 	{ "show", cmd_show, "print a trace in strace's syntax" },
+	{ "stats", cmd_stats, "summarize a trace: strace -c table, latencies, bytes per file, processes" },
 };
 
 static void print_usage(FILE *out)

@@ -116,6 +116,9 @@ static void on_task_new(struct stats_summary *s, const struct rpr_event *ev)
 	    (ev->u.task_new.how == RPR_TASK_ATTACHED && ev->tid != ev->pid && idmap_get(&s->pid_index, ev->pid, &proc))) {
 		proc = process_of_pid(s, ev->pid);
 		s->procs[proc].threads++;
+	} else if ((ev->u.task_new.how == RPR_TASK_ROOT || ev->u.task_new.how == RPR_TASK_ATTACHED) &&
+		   idmap_get(&s->pid_index, ev->pid, &proc) && s->procs[proc].end == PROCESS_RUNNING) {
+		/* announced again (the recorder met it once more): still the same process */
 	} else if (ev->u.task_new.how == RPR_TASK_ROOT || ev->u.task_new.how == RPR_TASK_ATTACHED) {
 		proc = new_process(s, ev->pid, NO_PARENT, 0);
 		if (ev->u.task_new.how == RPR_TASK_ROOT) {
@@ -164,7 +167,8 @@ static int is_error(int64_t ret)
 static void on_exit_event(struct stats_summary *s, const struct rpr_event *ev)
 {
 	struct task_state *t = task_of(s, ev->tid, ev->pid);
-	if (!t->pending || t->enter_seq != ev->u.exit.enter_seq) {
+	/* the entry is the pending one by seq; by number too, for writers that leave enter_seq unset */
+	if (!t->pending || (t->enter_seq != ev->u.exit.enter_seq && t->nr != ev->u.exit.nr)) {
 		s->unmatched_exits++;
 		return;
 	}
