@@ -5,6 +5,7 @@ set -u
 export REPRISE=$(realpath "$1")
 export PROGS=$(realpath build/programs)
 export E2E_DIR=$(realpath tests/e2e)
+export ROOT=$(pwd)
 # ASan: ptrace-heavy code forks a lot; keep reports on stderr and fail hard.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=99}
