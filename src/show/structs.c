@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/netlink.h>
+#include <net/if.h>
 #include <linux/openat2.h>
 #include <linux/stat.h>
 #include <mqueue.h>
@@ -80,14 +81,30 @@ static void fmt_timeval(struct strbuf *sb, int64_t sec, int64_t usec)
 	sb_printf(sb, "{tv_sec=%lld, tv_usec=%lld}", (long long)sec, (long long)usec);
 }
 
+/* The local time a file time stands for, as a comment after it; frac_digits 9 (ns), 6 (us) or 0 (whole seconds). */
+static void fmt_time_comment(struct strbuf *sb, int64_t sec, int64_t frac, int frac_digits)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	char date[64], zone[16];
+	if (!localtime_r(&t, &tm) || !strftime(date, sizeof(date), "%FT%T", &tm) || !strftime(zone, sizeof(zone), "%z", &tm))
+		return;
+	sb_printf(sb, " /* %s", date);
+	if (frac && frac_digits)
+		sb_printf(sb, ".%0*lld", frac_digits, (long long)frac);
+	sb_printf(sb, "%s */", zone);
+}
+
 static void fmt_utime_nsec(struct strbuf *sb, const struct timespec *ts)
 {
-	if (ts->tv_nsec == UTIME_NOW)
-		sb_printf(sb, "{tv_sec=%lld, tv_nsec=UTIME_NOW}", (long long)ts->tv_sec);
-	else if (ts->tv_nsec == UTIME_OMIT)
-		sb_printf(sb, "{tv_sec=%lld, tv_nsec=UTIME_OMIT}", (long long)ts->tv_sec);
-	else
+	if (ts->tv_nsec == UTIME_NOW) {
+		sb_puts(sb, "UTIME_NOW");
+	} else if (ts->tv_nsec == UTIME_OMIT) {
+		sb_puts(sb, "UTIME_OMIT");
+	} else {
 		fmt_timespec(sb, ts->tv_sec, ts->tv_nsec);
+		fmt_time_comment(sb, ts->tv_sec, ts->tv_nsec, 9);
+	}
 }
 
 /* strace writes limits that are whole KiB as N*1024. */
@@ -293,20 +310,231 @@ void fmt_flock(struct strbuf *sb, const struct call *c, uint64_t addr, unsigned 
 	sb_putc(sb, '}');
 }
 
-static void fmt_msghdr(struct strbuf *sb, const struct call *c, const struct msghdr *m, unsigned phase,
-		       uint64_t data_total, const struct show_style *st)
+/* include/linux/socket.h; glibc does not name it */
+enum { KERNEL_SCM_SECURITY = 3 };
+
+/* strace's x86_64 view of an IP_RECVERR message */
+struct sock_extended_err_in {
+	uint32_t ee_errno;
+	uint8_t ee_origin, ee_type, ee_code, ee_pad;
+	uint32_t ee_info, ee_data;
+	struct sockaddr_in offender;
+};
+
+static void fmt_timespec_array(struct strbuf *sb, const uint8_t *p, unsigned count)
 {
+	sb_putc(sb, '[');
+	for (unsigned i = 0; i < count; i++) {
+		struct timespec ts;
+		memcpy(&ts, p + i * sizeof(ts), sizeof(ts));
+		sb_puts(sb, i ? ", " : "");
+		fmt_timespec(sb, ts.tv_sec, ts.tv_nsec);
+	}
+	sb_putc(sb, ']');
+}
+
+static void fmt_in_addr(struct strbuf *sb, const struct in_addr *a)
+{
+	char text[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, a, text, sizeof(text));
+	sb_printf(sb, "inet_addr(\"%s\")", text);
+}
+
+/* What a control message carries, for the levels and types strace decodes; 1 if printed. */
+static int fmt_cmsg_data(struct strbuf *sb, int level, int type, const uint8_t *p, uint64_t len)
+{
+	if (level == SOL_SOCKET) {
+		switch (type) {
+		case SCM_RIGHTS: {
+			if (len < sizeof(int32_t))
+				return 0;
+			sb_putc(sb, '[');
+			for (uint64_t i = 0; i + sizeof(int32_t) <= len; i += sizeof(int32_t)) {
+				int32_t fd;
+				memcpy(&fd, p + i, sizeof(fd));
+				sb_printf(sb, "%s%d", i ? ", " : "", fd);
+			}
+			sb_putc(sb, ']');
+			return 1;
+		}
+		case SCM_CREDENTIALS: {
+			struct ucred cred;
+			if (len < sizeof(cred))
+				return 0;
+			memcpy(&cred, p, sizeof(cred));
+			sb_printf(sb, "{pid=%d, uid=%u, gid=%u}", cred.pid, cred.uid, cred.gid);
+			return 1;
+		}
+		case KERNEL_SCM_SECURITY: {
+			struct show_style whole = { .strsize = (unsigned)(len < UINT32_MAX ? len : UINT32_MAX) };
+			show_quote_buf(sb, p, len, len, &whole);
+			return 1;
+		}
+		case SO_TIMESTAMP_OLD:
+		case SO_TIMESTAMP_NEW: {
+			struct timeval tv;
+			if (len < sizeof(tv))
+				return 0;
+			memcpy(&tv, p, sizeof(tv));
+			fmt_timeval(sb, tv.tv_sec, tv.tv_usec);
+			return 1;
+		}
+		case SO_TIMESTAMPNS_OLD:
+		case SO_TIMESTAMPNS_NEW:
+			if (len < sizeof(struct timespec))
+				return 0;
+		{
+			struct timespec ts;
+			memcpy(&ts, p, sizeof(ts));
+			fmt_timespec(sb, ts.tv_sec, ts.tv_nsec);
+			return 1;
+		}
+		case SO_TIMESTAMPING_OLD:
+		case SO_TIMESTAMPING_NEW:
+			if (len < 3 * sizeof(struct timespec))
+				return 0;
+			fmt_timespec_array(sb, p, 3);
+			return 1;
+		}
+		return 0;
+	}
+	if (level != SOL_IP)
+		return 0;
+	switch (type) {
+	case IP_PKTINFO: {
+		struct in_pktinfo info;
+		if (len < sizeof(info))
+			return 0;
+		memcpy(&info, p, sizeof(info));
+		char ifname[IF_NAMESIZE];
+		if (if_indextoname((unsigned)info.ipi_ifindex, ifname))
+			sb_printf(sb, "{ipi_ifindex=if_nametoindex(\"%s\"), ipi_spec_dst=", ifname);
+		else
+			sb_printf(sb, "{ipi_ifindex=%d, ipi_spec_dst=", info.ipi_ifindex);
+		fmt_in_addr(sb, &info.ipi_spec_dst);
+		sb_puts(sb, ", ipi_addr=");
+		fmt_in_addr(sb, &info.ipi_addr);
+		sb_putc(sb, '}');
+		return 1;
+	}
+	case IP_TTL:
+	case IP_CHECKSUM:
+		if (len < sizeof(uint32_t))
+			return 0;
+		sb_putc(sb, '[');
+		for (uint64_t i = 0; i + sizeof(uint32_t) <= len; i += sizeof(uint32_t)) {
+			uint32_t v;
+			memcpy(&v, p + i, sizeof(v));
+			sb_printf(sb, "%s%u", i ? ", " : "", v);
+		}
+		sb_putc(sb, ']');
+		return 1;
+	case IP_TOS:
+	case IP_RECVOPTS:
+	case IP_RETOPTS:
+		if (!len)
+			return 0;
+		sb_putc(sb, '[');
+		for (uint64_t i = 0; i < len; i++)
+			sb_printf(sb, "%s%#x", i ? ", " : "", p[i]);
+		sb_putc(sb, ']');
+		return 1;
+	case IP_RECVERR: {
+		struct sock_extended_err_in ee;
+		if (len < sizeof(ee))
+			return 0;
+		memcpy(&ee, p, sizeof(ee));
+		sb_printf(sb, "{ee_errno=%u, ee_origin=%u, ee_type=%u, ee_code=%u, ee_info=%u, ee_data=%u, offender=",
+			  ee.ee_errno, ee.ee_origin, ee.ee_type, ee.ee_code, ee.ee_info, ee.ee_data);
+		fmt_sockaddr(sb, (const uint8_t *)&ee.offender, sizeof(ee.offender));
+		sb_putc(sb, '}');
+		return 1;
+	}
+	case IP_ORIGDSTADDR:
+		if (len < sizeof(struct sockaddr_in))
+			return 0;
+		fmt_sockaddr(sb, p, len < sizeof(struct sockaddr_storage) ? len : sizeof(struct sockaddr_storage));
+		return 1;
+	}
+	return 0;
+}
+
+/* msg_control: [{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[5]}, ...] */
+static void fmt_cmsgs(struct strbuf *sb, const struct call *c, unsigned phase, uint64_t addr, uint64_t controllen)
+{
+	uint64_t avail;
+	const uint8_t *p = call_mem(c, phase, addr, controllen, &avail);
+	if (!p || avail < sizeof(struct cmsghdr)) {
+		fmt_address(sb, addr);
+		return;
+	}
+	uint64_t left = avail < controllen ? avail : controllen;
+	const uint8_t *at = p;
+	sb_putc(sb, '[');
+	while (left >= sizeof(struct cmsghdr)) {
+		struct cmsghdr h;
+		memcpy(&h, at, sizeof(h));
+		sb_printf(sb, "%s{cmsg_len=%llu, cmsg_level=", at == p ? "" : ", ", (unsigned long long)h.cmsg_len);
+		const char *level = name_of(socket_level_names, (uint32_t)h.cmsg_level);
+		if (level)
+			sb_puts(sb, level);
+		else
+			sb_printf(sb, "%#x /* SOL_??? */", (unsigned)h.cmsg_level);
+		sb_puts(sb, ", cmsg_type=");
+		if (h.cmsg_level == SOL_SOCKET)
+			fmt_enum(sb, scm_type_names, (uint32_t)h.cmsg_type, 0);
+		else if (h.cmsg_level == SOL_IP)
+			fmt_enum(sb, ip_cmsg_type_names, (uint32_t)h.cmsg_type, 0);
+		else
+			sb_printf(sb, "%#x", (unsigned)h.cmsg_type);
+		uint64_t len = h.cmsg_len < left ? h.cmsg_len : left;
+		uint64_t data_len = len > sizeof(h) ? len - sizeof(h) : 0;
+		struct strbuf data;
+		sb_init(&data);
+		if (fmt_cmsg_data(&data, h.cmsg_level, h.cmsg_type, at + sizeof(h), data_len)) {
+			sb_puts(sb, ", cmsg_data=");
+			sb_add(sb, data.buf, data.len);
+		}
+		sb_free(&data);
+		sb_putc(sb, '}');
+		if (len < sizeof(h)) {
+			left -= sizeof(h);
+			break;
+		}
+		uint64_t step = (h.cmsg_len + sizeof(uint64_t) - 1) & ~(uint64_t)(sizeof(uint64_t) - 1);
+		if (step >= left) {
+			left = 0;
+			break;
+		}
+		at += step;
+		left -= step;
+	}
+	if (left)
+		sb_printf(sb, ", ... /* %#llx */", (unsigned long long)(addr + (uint64_t)(at - p)));
+	else if (avail < controllen)
+		sb_puts(sb, ", ...");
+	sb_putc(sb, ']');
+}
+
+/* `user`: the header as passed in, when the kernel rewrote it (recvmsg): msg_namelen=128 => 16 */
+static void fmt_msghdr(struct strbuf *sb, const struct call *c, const struct msghdr *m, const struct msghdr *user,
+		       unsigned phase, uint64_t data_total, const struct show_style *st)
+{
+	uint32_t namelen = user && user->msg_namelen < m->msg_namelen ? user->msg_namelen : m->msg_namelen;
 	sb_puts(sb, "{msg_name=");
-	if (m->msg_name && m->msg_namelen)
-		fmt_sockaddr_at(sb, c, phase, (uint64_t)(uintptr_t)m->msg_name, m->msg_namelen);
+	if (m->msg_name && namelen)
+		fmt_sockaddr_at(sb, c, phase, (uint64_t)(uintptr_t)m->msg_name, namelen);
 	else
 		fmt_address(sb, (uint64_t)(uintptr_t)m->msg_name);
-	sb_printf(sb, ", msg_namelen=%u, msg_iov=", m->msg_namelen);
+	sb_puts(sb, ", msg_namelen=");
+	if (user && user->msg_namelen != m->msg_namelen)
+		sb_printf(sb, "%d => ", (int)user->msg_namelen);
+	sb_printf(sb, "%d, msg_iov=", (int)m->msg_namelen);
 	fmt_iovecs(sb, c, (uint64_t)(uintptr_t)m->msg_iov, m->msg_iovlen, data_total, phase, st);
 	sb_printf(sb, ", msg_iovlen=%llu", (unsigned long long)m->msg_iovlen);
 	if (m->msg_controllen) {
 		sb_puts(sb, ", msg_control=");
-		fmt_address(sb, (uint64_t)(uintptr_t)m->msg_control);
+		fmt_cmsgs(sb, c, phase, (uint64_t)(uintptr_t)m->msg_control, m->msg_controllen);
 	}
 	sb_printf(sb, ", msg_controllen=%llu, msg_flags=", (unsigned long long)m->msg_controllen);
 	fmt_flags(sb, msg_flag_names, (uint32_t)m->msg_flags);
@@ -573,8 +801,10 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 		if (FETCH(c, phase, addr, tv)) {
 			sb_putc(sb, '[');
 			fmt_timeval(sb, tv[0].tv_sec, tv[0].tv_usec);
+			fmt_time_comment(sb, tv[0].tv_sec, tv[0].tv_usec, 6);
 			sb_puts(sb, ", ");
 			fmt_timeval(sb, tv[1].tv_sec, tv[1].tv_usec);
+			fmt_time_comment(sb, tv[1].tv_sec, tv[1].tv_usec, 6);
 			sb_putc(sb, ']');
 			return;
 		}
@@ -787,10 +1017,19 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 		break;
 	}
 	case SK_MSGHDR: {
-		struct msghdr m;
-		if (FETCH(c, RPR_PHASE_ENTER, addr, m) || FETCH(c, phase, addr, m)) {
-			uint64_t total = phase == RPR_PHASE_EXIT ? (uint64_t)result(c) : UINT64_MAX;
-			fmt_msghdr(sb, c, &m, phase, total, st);
+		/* recvmsg's header is shown as the kernel left it; when it failed, only the name length passed */
+		struct msghdr in, out;
+		int have_in = FETCH(c, RPR_PHASE_ENTER, addr, in);
+		if (a->kind == AK_STRUCT_INOUT && call_failed(c) && have_in) {
+			sb_printf(sb, "{msg_namelen=%d}", (int)in.msg_namelen);
+			return;
+		}
+		if (phase == RPR_PHASE_EXIT && FETCH(c, RPR_PHASE_EXIT, addr, out)) {
+			fmt_msghdr(sb, c, &out, have_in ? &in : NULL, phase, (uint64_t)result(c), st);
+			return;
+		}
+		if (have_in) {
+			fmt_msghdr(sb, c, &in, NULL, phase, phase == RPR_PHASE_EXIT ? (uint64_t)result(c) : UINT64_MAX, st);
 			return;
 		}
 		break;
@@ -802,7 +1041,7 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 			if (phase == RPR_PHASE_EXIT)
 				FETCH(c, phase, addr + i_ * sizeof(el), out);
 			sb_puts(sb, "{msg_hdr=");
-			fmt_msghdr(sb, c, &el.msg_hdr, phase, phase == RPR_PHASE_EXIT ? out.msg_len : UINT64_MAX, st);
+			fmt_msghdr(sb, c, &el.msg_hdr, NULL, phase, phase == RPR_PHASE_EXIT ? out.msg_len : UINT64_MAX, st);
 			sb_printf(sb, ", msg_len=%u}", out.msg_len);
 		});
 		return;
@@ -909,7 +1148,11 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 	case SK_UTIMBUF: {
 		int64_t t[2];
 		if (FETCH(c, phase, addr, t)) {
-			sb_printf(sb, "{actime=%lld, modtime=%lld}", (long long)t[0], (long long)t[1]);
+			sb_printf(sb, "{actime=%lld", (long long)t[0]);
+			fmt_time_comment(sb, t[0], 0, 0);
+			sb_printf(sb, ", modtime=%lld", (long long)t[1]);
+			fmt_time_comment(sb, t[1], 0, 0);
+			sb_putc(sb, '}');
 			return;
 		}
 		break;
@@ -1091,10 +1334,15 @@ void fmt_siginfo(struct strbuf *sb, const uint8_t *bytes, size_t len)
 		return;
 	}
 	if (si.si_code <= 0) {
-		/* Sent by a process: kill, tgkill, sigqueue. */
-		sb_printf(sb, ", si_pid=%d, si_uid=%u", si.si_pid, si.si_uid);
-		if (si.si_code == SI_QUEUE || si.si_code == SI_TIMER || si.si_code == SI_MESGQ)
-			sb_printf(sb, ", si_int=%d, si_ptr=%p", si.si_int, si.si_ptr);
+		/* Sent by a process (kill, tgkill, sigqueue) or a POSIX timer. */
+		if (si.si_code == SI_TIMER)
+			sb_printf(sb, ", si_timerid=%#x, si_overrun=%d", (unsigned)si.si_timerid, si.si_overrun);
+		else
+			sb_printf(sb, ", si_pid=%d, si_uid=%u", si.si_pid, si.si_uid);
+		if (si.si_code == SI_QUEUE || si.si_code == SI_TIMER || si.si_code == SI_MESGQ) {
+			sb_printf(sb, ", si_int=%d, si_ptr=", si.si_int);
+			fmt_address(sb, (uint64_t)(uintptr_t)si.si_ptr);
+		}
 		sb_putc(sb, '}');
 		return;
 	}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Compares `reprise show` with Debian's strace on one program. Both run it, each in a fresh
 # directory (@DIR@ in the arguments), and both outputs are normalized the same way: pids renamed
-# P1, P2... in order of appearance, times and durations dropped, addresses, clock readings, ports
-# and random bytes blanked, <unfinished ...>/<... resumed> halves joined, and lines grouped per
+# P1, P2... in order of appearance, times and durations dropped, addresses, clock readings, ports,
+# free space counts and random bytes blanked, <unfinished ...>/<... resumed> halves joined, and lines grouped per
 # process (the interleaving of processes is up to the scheduler). Exit 0 when they agree, 1 with
 # the diff otherwise, 77 when strace is missing.
 # usage: tests/e2e/oracle.sh REPRISE PROGRAM [ARGS with @DIR@...]
@@ -47,6 +47,7 @@ normalize() {
 				$line =~ s/\b($pids)\b/$alias{$1}/g if $pids;
 				$line =~ s/0x[0-9a-f]{5,}/0xADDR/g;
 				$line =~ s/\b(tv_sec|tv_nsec|tv_usec)=\d+/$1=N/g;
+				$line =~ s/\b(f_bfree|f_bavail|f_ffree)=\d+/$1=N/g;
 				$line =~ s/htons\(\d+\)/htons(PORT)/g;
 				$line =~ s/^(getrandom\()"[^"]*"/$1"RANDOM"/;
 				$line =~ s/ +=/ =/;
