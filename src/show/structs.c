@@ -33,6 +33,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "show/names.h"
 #include "show/strings.h"
@@ -105,6 +106,20 @@ static void fmt_utime_nsec(struct strbuf *sb, const struct timespec *ts)
 		fmt_timespec(sb, ts->tv_sec, ts->tv_nsec);
 		fmt_time_comment(sb, ts->tv_sec, ts->tv_nsec, 9);
 	}
+}
+
+/* Clock ticks, with the seconds they make (at sysconf's ticks per second) in a comment when not 0. */
+static void fmt_clock_t(struct strbuf *sb, uint64_t ticks)
+{
+	long per_second = sysconf(_SC_CLK_TCK);
+	sb_printf(sb, "%llu", (unsigned long long)ticks);
+	if (per_second <= 0 || !ticks)
+		return;
+	int digits = 0;
+	for (long t = per_second; t >= 10; t /= 10)
+		digits++;
+	sb_printf(sb, " /* %llu.%0*llu s */", (unsigned long long)(ticks / (uint64_t)per_second), digits,
+		  (unsigned long long)(ticks % (uint64_t)per_second));
 }
 
 /* strace writes limits that are whole KiB as N*1024. */
@@ -879,9 +894,15 @@ void fmt_struct(struct strbuf *sb, const struct call *c, unsigned idx, unsigned 
 	case SK_TMS: {
 		struct tms t;
 		if (FETCH(c, phase, addr, t)) {
-			sb_printf(sb, "{tms_utime=%lld, tms_stime=%lld, tms_cutime=%lld, tms_cstime=%lld}",
-				  (long long)t.tms_utime, (long long)t.tms_stime, (long long)t.tms_cutime,
-				  (long long)t.tms_cstime);
+			sb_puts(sb, "{tms_utime=");
+			fmt_clock_t(sb, (uint64_t)t.tms_utime);
+			sb_puts(sb, ", tms_stime=");
+			fmt_clock_t(sb, (uint64_t)t.tms_stime);
+			sb_puts(sb, ", tms_cutime=");
+			fmt_clock_t(sb, (uint64_t)t.tms_cutime);
+			sb_puts(sb, ", tms_cstime=");
+			fmt_clock_t(sb, (uint64_t)t.tms_cstime);
+			sb_putc(sb, '}');
 			return;
 		}
 		break;
@@ -1353,7 +1374,11 @@ void fmt_siginfo(struct strbuf *sb, const uint8_t *bytes, size_t len)
 			sb_printf(sb, "%d", si.si_status);
 		else
 			fmt_signal(sb, si.si_status);
-		sb_printf(sb, ", si_utime=%lld, si_stime=%lld}", (long long)si.si_utime, (long long)si.si_stime);
+		sb_puts(sb, ", si_utime=");
+		fmt_clock_t(sb, (uint64_t)si.si_utime);
+		sb_puts(sb, ", si_stime=");
+		fmt_clock_t(sb, (uint64_t)si.si_stime);
+		sb_putc(sb, '}');
 		return;
 	case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP:
 		sb_puts(sb, ", si_addr=");

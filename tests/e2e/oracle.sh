@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Compares `reprise show` with Debian's strace on one program. Both run it, each in a fresh
 # directory (@DIR@ in the arguments), and both outputs are normalized the same way: pids renamed
-# P1, P2... in order of appearance, times and durations dropped, addresses, clock readings, ports,
-# free space counts and random bytes blanked, <unfinished ...>/<... resumed> halves joined, and lines grouped per
-# process (the interleaving of processes is up to the scheduler). Exit 0 when they agree, 1 with
-# the diff otherwise, 77 when strace is missing.
+# P1, P2... in order of appearance, times and durations dropped; addresses, clock readings, CPU
+# times, ports, free space and memory counts, the tracer's pid (getppid) and random bytes blanked;
+# <unfinished ...>/<... resumed> halves joined, and lines grouped per process (the interleaving of
+# processes is up to the scheduler). Exit 0 when they agree, 1 with the diff otherwise, 77 when
+# strace is missing.
 # usage: tests/e2e/oracle.sh REPRISE PROGRAM [ARGS with @DIR@...]
 set -eu
 [ $# -ge 2 ] || { echo "usage: $0 REPRISE PROGRAM [ARGS...]" >&2; exit 2; }
@@ -49,7 +50,11 @@ normalize() {
 				$line =~ s/\b(tv_sec|tv_nsec|tv_usec)=\d+/$1=N/g;
 				$line =~ s/\b(f_bfree|f_bavail|f_ffree)=\d+/$1=N/g;
 				$line =~ s/htons\(\d+\)/htons(PORT)/g;
-				$line =~ s/^(getrandom\()"[^"]*"/$1"RANDOM"/;
+				$line =~ s/^(getrandom\()"(?:[^"\\]|\\.)*"(?:\.\.\.)?/$1"RANDOM"/;
+				$line =~ s/\b(si_utime|si_stime)=\d+(?: \/\* [\d.]+ s \*\/)?/$1=N/g;
+				$line =~ s/^(getppid\(\) += )\d+$/$1PPID/;
+				$line =~ s/\b(uptime|freeram|sharedram|bufferram|freeswap|procs)=\d+/$1=N/g;
+				$line =~ s/\bloads=\[\d+, \d+, \d+\]/loads=[N, N, N]/g;
 				$line =~ s/ +=/ =/;
 				print "$alias{$pid} $line\n";
 			}
