@@ -2,7 +2,9 @@
  * Syscall table tests: the rows against the arch's names, number lookup, -e trace=
  * parsing, and capture against a fake tracee memory laid out by each test.
  */
+#include <linux/sched.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +29,7 @@
 static int kind_needs_aux(uint8_t kind, uint8_t sk)
 {
 	switch (kind) {
-	case AK_BUF_IN: case AK_BUF_OUT: case AK_IOV_IN: case AK_IOV_OUT: case AK_STR_OUT:
+	case AK_BUF_IN: case AK_BUF_OUT: case AK_IOV_IN: case AK_IOV_OUT: case AK_STR_OUT: case AK_PATH_OUT:
 	case AK_SOCKOPT_NAME: case AK_SOCK_PROTO: case AK_IOCTL_ARG: case AK_FCNTL_ARG: case AK_PRCTL_ARG:
 	case AK_FUTEX_TIMEOUT:
 		return 1;
@@ -676,6 +678,66 @@ static void test_capture_getcwd_and_unknown(void **state)
 	assert_int_equal(sys_capture(NULL, RPR_PHASE_ENTER, args, 0, &no_limits, &fake_ops), 0);
 }
 
+static void test_capture_sigreturn_mask_from_stack(void **state)
+{
+	(void)state;
+	uint64_t sp = MEM_BASE + PAGE;
+	uint64_t mask = (UINT64_C(1) << (SIGUSR2 - 1)) | (UINT64_C(1) << (SIGTERM - 1));
+	put_at(sp + arch_native()->sigframe_mask_offset, &mask, sizeof(mask));
+	struct capture_ops ops = fake_ops;
+	ops.stack_pointer = sp;
+	uint64_t args[6] = { 0 };
+	assert_int_equal(sys_capture(sys_by_name("rt_sigreturn"), RPR_PHASE_ENTER, args, 0, &no_limits, &ops), 0);
+	assert_int_equal(nkept, 1);
+	assert_int_equal(kept[0].arg, 0);
+	assert_kept(sp + arch_native()->sigframe_mask_offset, RPR_PHASE_ENTER, &mask, 8, 8, 0);
+	/* without a stack pointer there is nothing to follow */
+	nkept = 0;
+	assert_int_equal(sys_capture(sys_by_name("rt_sigreturn"), RPR_PHASE_ENTER, args, 0, &no_limits, &fake_ops), 0);
+	assert_int_equal(nkept, 0);
+}
+
+static void test_capture_getcwd_is_a_whole_path(void **state)
+{
+	(void)state;
+	const struct sys_entry *getcwd_row = sys_by_name("getcwd"), *readlink_row = sys_by_name("readlink");
+	assert_int_equal(getcwd_row->args[0].kind, AK_PATH_OUT);
+	assert_int_equal(readlink_row->args[1].kind, AK_STR_OUT);
+	char path[300];
+	memset(path, 'd', sizeof(path));
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	uint64_t buf = put(path, sizeof(path));
+	uint64_t args[6] = { buf, 4096 };
+	const struct capture_limits tiny = { 16, 0 };
+	capture("getcwd", RPR_PHASE_EXIT, args, (int64_t)sizeof(path), &tiny);
+	assert_kept(buf, RPR_PHASE_EXIT, path, sizeof(path), sizeof(path), 0);
+}
+
+static void test_capture_clone3_results(void **state)
+{
+	(void)state;
+	int32_t pidfd = 5, tid = 4321;
+	uint64_t pidfd_at = put(&pidfd, sizeof(pidfd)), tid_at = put(&tid, sizeof(tid));
+	struct clone_args ca = { .flags = CLONE_PIDFD | CLONE_PARENT_SETTID, .pidfd = pidfd_at, .parent_tid = tid_at };
+	uint64_t ca_at = put(&ca, sizeof(ca));
+	uint64_t args[6] = { ca_at, sizeof(ca) };
+	capture("clone3", RPR_PHASE_EXIT, args, tid, &no_limits);
+	assert_kept(pidfd_at, RPR_PHASE_EXIT, &pidfd, 4, 4, 0);
+	assert_kept(tid_at, RPR_PHASE_EXIT, &tid, 4, 4, 0);
+}
+
+static void test_unknown_value_names(void **state)
+{
+	(void)state;
+	assert_string_equal(flag_unknown_name(clock_names), "CLOCK_???");
+	assert_string_equal(flag_unknown_name(seek_whence_names), "SEEK_???");
+	assert_string_equal(flag_unknown_name(access_mode_names), "?_OK");
+	assert_string_equal(flag_unknown_name(socket_level_names), "SOL_??");
+	assert_null(flag_unknown_name(fs_magic_names));
+	assert_null(flag_unknown_name(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -706,6 +768,10 @@ int main(void)
 		cmocka_unit_test_setup(test_capture_epoll_wait_and_getdents, reset_memory),
 		cmocka_unit_test_setup(test_capture_sigaction_and_ioctl, reset_memory),
 		cmocka_unit_test_setup(test_capture_getcwd_and_unknown, reset_memory),
+		cmocka_unit_test_setup(test_capture_sigreturn_mask_from_stack, reset_memory),
+		cmocka_unit_test_setup(test_capture_getcwd_is_a_whole_path, reset_memory),
+		cmocka_unit_test_setup(test_capture_clone3_results, reset_memory),
+		cmocka_unit_test(test_unknown_value_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
