@@ -10,7 +10,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/sched.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,6 +328,243 @@ static void test_unknown_syscall(void **state)
 	test_free(f);
 }
 
+/* A call of a real table row, by name. */
+static struct fake_call *new_named_call(const char *name, const uint64_t args[6], int64_t ret)
+{
+	const struct sys_entry *row = sys_by_name(name);
+	assert_non_null(row);
+	struct fake_call *f = new_call(row, (uint32_t)arch_syscall_nr(arch_native(), name), args);
+	f->exit.u.exit.ret = ret;
+	return f;
+}
+
+static void test_getcwd_is_never_cut(void **state)
+{
+	(void)state;
+	static const char cwd[] = "/tmp/reprise-oracle.abcdef/r/tree/deeper";
+	uint64_t args[6] = { 0x1000, 4096 };
+	struct fake_call *f = new_named_call("getcwd", args, sizeof(cwd));
+	add_memory(f, RPR_PHASE_EXIT, 0, 0x1000, cwd, sizeof(cwd));
+	const struct show_style tiny = { .strsize = 8 };
+	expect_args(f, FMT_ALL, &tiny, "\"/tmp/reprise-oracle.abcdef/r/tree/deeper\", 4096");
+	test_free(f);
+	uint64_t rl_args[6] = { 0x2000, 0x1000, 4096 };
+	f = new_named_call("readlink", rl_args, 20);
+	add_memory(f, RPR_PHASE_ENTER, 0, 0x2000, "/proc/self/exe", 15);
+	add_memory(f, RPR_PHASE_EXIT, 1, 0x1000, "/usr/lib/reprise-bin", 20);
+	expect_args(f, FMT_ALL, &tiny, "\"/proc/self/exe\", \"/usr/lib\"..., 4096");
+	test_free(f);
+}
+
+static void test_statfs_names(void **state)
+{
+	(void)state;
+	struct statfs sfs;
+	memset(&sfs, 0, sizeof(sfs));
+	sfs.f_type = 0xEF53;
+	sfs.f_bsize = 4096;
+	sfs.f_namelen = 255;
+	sfs.f_frsize = 4096;
+	sfs.f_flags = 0x1020;
+	uint64_t args[6] = { 0x1000, 0x2000 };
+	struct fake_call *f = new_named_call("statfs", args, 0);
+	add_memory(f, RPR_PHASE_ENTER, 0, 0x1000, ".", 2);
+	add_memory(f, RPR_PHASE_EXIT, 1, 0x2000, &sfs, sizeof(sfs));
+	expect_args(f, FMT_ALL, &default_style, "\".\", {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=0, f_bfree=0, "
+		    "f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0, 0]}, f_namelen=255, f_frsize=4096, "
+		    "f_flags=ST_VALID|ST_RELATIME}");
+	sfs.f_type = 0x1234;
+	sfs.f_flags = 0x4000;
+	expect_args(f, FMT_ALL, &default_style, "\".\", {f_type=0x1234, f_bsize=4096, f_blocks=0, f_bfree=0, "
+		    "f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0, 0]}, f_namelen=255, f_frsize=4096, "
+		    "f_flags=0x4000 /* ST_??? */}");
+	test_free(f);
+}
+
+static void test_unknown_values_like_strace(void **state)
+{
+	(void)state;
+	uint64_t args[6] = { 12345, 0x1000 };
+	struct fake_call *f = new_named_call("clock_gettime", args, -22);
+	expect_args(f, FMT_ALL, &default_style, "0x3039 /* CLOCK_??? */, 0x1000");
+	test_free(f);
+	uint64_t neg[6] = { (uint64_t)-1, 0x1000 };
+	f = new_named_call("clock_getres", neg, -22);
+	expect_args(f, FMT_ALL, &default_style, "0xffffffff /* CLOCK_??? */, 0x1000");
+	test_free(f);
+	uint64_t seek[6] = { 0, 0, 12345 };
+	f = new_named_call("lseek", seek, -22);
+	expect_args(f, FMT_ALL, &default_style, "0, 0, 0x3039 /* SEEK_??? */");
+	test_free(f);
+	uint64_t acc[6] = { 0x1000, 0x3038 };
+	f = new_named_call("access", acc, -22);
+	add_memory(f, RPR_PHASE_ENTER, 0, 0x1000, "/", 2);
+	expect_args(f, FMT_ALL, &default_style, "\"/\", 0x3038 /* ?_OK */");
+	test_free(f);
+	/* some names matched: the rest in hex without a comment */
+	uint64_t mm[6] = { 0, 0, PROT_READ | 0x3030, MAP_PRIVATE | 0x3000000, (uint64_t)-1, 0 };
+	f = new_named_call("mmap", mm, -9);
+	expect_args(f, FMT_ALL, &default_style, "NULL, 0, PROT_READ|0x3030, MAP_PRIVATE|0x3000000, -1, 0");
+	test_free(f);
+	uint64_t sock[6] = { AF_INET, 0x3039, 0 };
+	f = new_named_call("socket", sock, -22);
+	expect_args(f, FMT_ALL, &default_style, "AF_INET, 0x3039 /* SOCK_??? */, IPPROTO_IP");
+	test_free(f);
+	/* the signal a call returns is named */
+	uint64_t wait_args[6] = { 0, 0, 0, 8 };
+	f = new_named_call("rt_sigtimedwait", wait_args, SIGUSR1);
+	expect_result(f, "= 10 (SIGUSR1)");
+	test_free(f);
+}
+
+static void test_mremap_new_address_only_when_fixed(void **state)
+{
+	(void)state;
+	uint64_t args[6] = { 0x10000, 8192, 16384, MREMAP_MAYMOVE, 0 };
+	struct fake_call *f = new_named_call("mremap", args, 0x20000);
+	expect_args(f, FMT_ALL, &default_style, "0x10000, 8192, 16384, MREMAP_MAYMOVE");
+	f->enter.u.enter.args[3] = MREMAP_MAYMOVE | MREMAP_FIXED;
+	f->enter.u.enter.args[4] = 0x30000;
+	expect_args(f, FMT_ALL, &default_style, "0x10000, 8192, 16384, MREMAP_MAYMOVE|MREMAP_FIXED, 0x30000");
+	test_free(f);
+}
+
+static void test_msg_control(void **state)
+{
+	(void)state;
+	/* sendmsg passing descriptor 5; recvmsg receiving it, header as the kernel left it */
+	union {
+		struct cmsghdr h;
+		uint8_t bytes[CMSG_SPACE(sizeof(int))];
+	} control;
+	memset(&control, 0, sizeof(control));
+	control.h.cmsg_len = CMSG_LEN(sizeof(int));
+	control.h.cmsg_level = SOL_SOCKET;
+	control.h.cmsg_type = SCM_RIGHTS;
+	int fd = 5;
+	memcpy(CMSG_DATA(&control.h), &fd, sizeof(fd));
+	struct iovec iov = { (void *)0x3000, 16 };
+	struct msghdr in = { .msg_iov = (void *)0x2000, .msg_iovlen = 1, .msg_control = (void *)0x4000,
+			     .msg_controllen = 64 };
+	struct msghdr out = in;
+	out.msg_controllen = sizeof(control);
+	out.msg_flags = MSG_CMSG_CLOEXEC;
+	uint64_t args[6] = { 4, 0x1000, MSG_CMSG_CLOEXEC };
+	struct fake_call *f = new_named_call("recvmsg", args, 2);
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x1000, &in, sizeof(in));
+	add_memory(f, RPR_PHASE_EXIT, 1, 0x1000, &out, sizeof(out));
+	add_memory(f, RPR_PHASE_EXIT, 1, 0x2000, &iov, sizeof(iov));
+	add_memory(f, RPR_PHASE_EXIT, 1, 0x3000, "hi", 2);
+	add_memory(f, RPR_PHASE_EXIT, 1, 0x4000, &control, sizeof(control));
+	expect_args(f, FMT_ALL, &default_style, "4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"hi\", iov_len=16}], "
+		    "msg_iovlen=1, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[5]}], "
+		    "msg_controllen=24, msg_flags=MSG_CMSG_CLOEXEC}, MSG_CMSG_CLOEXEC");
+	/* a failed recvmsg shows only the name length it was given */
+	f->exit.u.exit.ret = -11;
+	f->exit.nregions = 0;
+	expect_args(f, FMT_ALL, &default_style, "4, {msg_namelen=0}, MSG_CMSG_CLOEXEC");
+	test_free(f);
+	/* credentials, and a level strace does not decode */
+	struct ucred cred = { 77, 0, 0 };
+	union {
+		struct cmsghdr h;
+		uint8_t bytes[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(4)];
+	} two;
+	memset(&two, 0, sizeof(two));
+	two.h.cmsg_len = CMSG_LEN(sizeof(cred));
+	two.h.cmsg_level = SOL_SOCKET;
+	two.h.cmsg_type = SCM_CREDENTIALS;
+	memcpy(CMSG_DATA(&two.h), &cred, sizeof(cred));
+	struct cmsghdr *next = (struct cmsghdr *)(two.bytes + CMSG_SPACE(sizeof(cred)));
+	next->cmsg_len = CMSG_LEN(4);
+	next->cmsg_level = 0x3039;
+	next->cmsg_type = 7;
+	struct msghdr sent = { .msg_control = (void *)0x4000, .msg_controllen = sizeof(two) };
+	uint64_t send_args[6] = { 3, 0x1000, 0 };
+	f = new_named_call("sendmsg", send_args, 0);
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x1000, &sent, sizeof(sent));
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x4000, &two, sizeof(two));
+	expect_args(f, FMT_ALL, &default_style, "3, {msg_name=NULL, msg_namelen=0, msg_iov=[], msg_iovlen=0, "
+		    "msg_control=[{cmsg_len=28, cmsg_level=SOL_SOCKET, cmsg_type=SCM_CREDENTIALS, cmsg_data={pid=77, uid=0, "
+		    "gid=0}}, {cmsg_len=20, cmsg_level=0x3039 /* SOL_??? */, cmsg_type=0x7}], msg_controllen=56, "
+		    "msg_flags=0}, 0");
+	test_free(f);
+}
+
+static void test_rt_sigreturn_mask(void **state)
+{
+	(void)state;
+	uint64_t args[6] = { 0 };
+	struct fake_call *f = new_named_call("rt_sigreturn", args, 0);
+	uint64_t mask = (UINT64_C(1) << (SIGUSR2 - 1)) | (UINT64_C(1) << (SIGTERM - 1));
+	add_memory(f, RPR_PHASE_ENTER, 0, 0x7ffd0128, &mask, sizeof(mask));
+	expect_args(f, FMT_ALL, &default_style, "{mask=[USR2 TERM]}");
+	const struct show_style raw = { .strsize = 32, .raw = 1 };
+	expect_args(f, FMT_ALL, &raw, "");
+	f->enter.nregions = 0;
+	expect_args(f, FMT_ALL, &default_style, "{mask=?}");
+	test_free(f);
+}
+
+static void test_clone3_split_with_exit_suffix(void **state)
+{
+	(void)state;
+	uint64_t ca[11] = { CLONE_VM | CLONE_PARENT_SETTID, 0, 0, 0x5000, 0, 0x6000, 0x1000, 0 };
+	int32_t tid = 4321;
+	uint64_t args[6] = { 0x1000, 88 };
+	struct fake_call *f = new_named_call("clone3", args, tid);
+	add_memory(f, RPR_PHASE_ENTER, 0, 0x1000, ca, 88);
+	add_memory(f, RPR_PHASE_EXIT, 0, 0x5000, &tid, sizeof(tid));
+	const char *head = "{flags=CLONE_VM|CLONE_PARENT_SETTID, parent_tid=0x5000, exit_signal=0, stack=0x6000, stack_size=0x1000}";
+	char whole[256];
+	snprintf(whole, sizeof(whole), "%s => {parent_tid=[4321]}, 88", head);
+	expect_args(f, FMT_ALL, &default_style, whole);
+	expect_args(f, FMT_AT_ENTRY, &default_style, head);
+	expect_args(f, FMT_AT_EXIT, &default_style, " => {parent_tid=[4321]}, 88");
+	/* without anything written back, strace prints the whole call at entry */
+	ca[0] = CLONE_VM;
+	expect_args(f, FMT_AT_ENTRY, &default_style, "{flags=CLONE_VM, exit_signal=0, stack=0x6000, stack_size=0x1000}, 88");
+	expect_args(f, FMT_AT_EXIT, &default_style, "");
+	test_free(f);
+}
+
+static void test_times_and_timer_signals(void **state)
+{
+	(void)state;
+	assert_int_equal(setenv("TZ", "UTC", 1), 0);
+	tzset();
+	struct timespec ts[2] = { { 1000000000, 0 }, { 1234567890, 500 } };
+	uint64_t args[6] = { (uint64_t)AT_FDCWD, 0x1000, 0x2000, 0 };
+	struct fake_call *f = new_named_call("utimensat", args, 0);
+	add_memory(f, RPR_PHASE_ENTER, 1, 0x1000, "f", 2);
+	add_memory(f, RPR_PHASE_ENTER, 2, 0x2000, ts, sizeof(ts));
+	expect_args(f, FMT_ALL, &default_style, "AT_FDCWD, \"f\", [{tv_sec=1000000000, tv_nsec=0} /* 2001-09-09T01:46:40+0000 */, "
+		    "{tv_sec=1234567890, tv_nsec=500} /* 2009-02-13T23:31:30.000000500+0000 */], 0");
+	ts[0].tv_nsec = UTIME_NOW;
+	ts[1].tv_nsec = UTIME_OMIT;
+	expect_args(f, FMT_ALL, &default_style, "AT_FDCWD, \"f\", [UTIME_NOW, UTIME_OMIT], 0");
+	test_free(f);
+
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGUSR1;
+	si.si_code = SI_TIMER;
+	si.si_value.sival_int = 42;
+	struct strbuf sb;
+	sb_init(&sb);
+	fmt_siginfo(&sb, (const uint8_t *)&si, sizeof(si));
+	assert_string_equal(sb.buf, "{si_signo=SIGUSR1, si_code=SI_TIMER, si_timerid=0, si_overrun=0, si_int=42, si_ptr=0x2a}");
+	sb_reset(&sb);
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGCHLD;
+	si.si_code = CLD_EXITED;
+	si.si_stime = 3;
+	fmt_siginfo(&sb, (const uint8_t *)&si, sizeof(si));
+	assert_string_equal(sb.buf, "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=0, si_uid=0, si_status=0, si_utime=0, "
+			    "si_stime=3 /* 0.03 s */}");
+	sb_free(&sb);
+}
+
 static void test_mmap(void **state)
 {
 	(void)state;
@@ -504,6 +744,14 @@ int main(void)
 		cmocka_unit_test(test_unfinished_resumed_split),
 		cmocka_unit_test(test_signal_info),
 		cmocka_unit_test(test_unknown_syscall),
+		cmocka_unit_test(test_getcwd_is_never_cut),
+		cmocka_unit_test(test_statfs_names),
+		cmocka_unit_test(test_unknown_values_like_strace),
+		cmocka_unit_test(test_mremap_new_address_only_when_fixed),
+		cmocka_unit_test(test_msg_control),
+		cmocka_unit_test(test_rt_sigreturn_mask),
+		cmocka_unit_test(test_clone3_split_with_exit_suffix),
+		cmocka_unit_test(test_times_and_timer_signals),
 		cmocka_unit_test(test_mmap),
 		cmocka_unit_test(test_execve),
 		cmocka_unit_test(test_data_dump),
