@@ -11,6 +11,7 @@ done
 mkdir -p tree/sub && printf 'x\n' > tree/f && ln -sf f tree/link
 "$E2E_DIR/oracle.sh" "$REPRISE" ls -l tree > ls.oracle 2>&1 || failed="$failed ls"
 "$E2E_DIR/oracle.sh" "$REPRISE" cat /etc/passwd > cat.oracle 2>&1 || failed="$failed cat"
-"$E2E_DIR/oracle.sh" "$REPRISE" sh -c 'echo oracle | cat' > sh.oracle 2>&1 || failed="$failed sh"
+"$E2E_DIR/oracle.sh" "$REPRISE" sort -r /etc/passwd > sort.oracle 2>&1 || failed="$failed sort"
+"$E2E_DIR/oracle.sh" "$REPRISE" tar cf @DIR@/t.tar tree > tar.oracle 2>&1 || failed="$failed tar"
 for f in $failed; do sed -n 1,60p "$f.oracle"; done
 [ -z "$failed" ] || fail "reprise show and strace disagree on:$failed"
