@@ -252,17 +252,6 @@ static void fill_header(struct rpr_header *hdr, int argc, char **argv, int attac
 		hdr->flags |= RPR_HDR_ATTACHED;
 }
 
-static int parse_pid(const char *s, pid_t *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v <= 0 || v > INT_MAX)
-		return -1;
-	*out = (pid_t)v;
-	return 0;
-}
-
 int cmd_record(int argc, char **argv)
 {
 	static const struct option longopts[] = {

@@ -31,17 +31,6 @@ static void usage(FILE *out)
 		     "  -e trace=SET  count only these calls (names and %%classes, as strace)\n");
 }
 
-static int parse_pid(const char *text, int32_t *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v <= 0 || v > INT32_MAX)
-		return -1;
-	*out = (int32_t)v;
-	return 0;
-}
-
 static int summarize(const struct stats_options *o)
 {
 	char err[512];

@@ -33,6 +33,9 @@ void sb_putc(struct strbuf *sb, char c);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 
+/* Parses a process or thread id (a positive decimal int); returns 0 or -1. */
+int parse_pid(const char *s, int32_t *out);
+
 /* Parses a size like 4096, 64k, 1M; returns 0 or -1. */
 int parse_size(const char *s, uint64_t *out);
 
