@@ -220,7 +220,7 @@ static const char usage[] =
 	"  -e trace=SET    record only these calls: names and classes (%file %desc %network\n"
 	"                  %process %memory %signal %ipc %creds %clock ...), '!' negates;\n"
 	"                  other calls then run without stopping (seccomp-bpf)\n"
-	"  -s BYTES        keep at most BYTES of each data buffer (default: all); 64k, 1M...\n"
+	"  -s BYTES        keep at most BYTES of each data buffer (default: all, up to 64M); 64k, 1M...\n"
 	"  --no-data       keep no data buffers (paths, strings and structs are still kept)\n"
 	"  --no-seccomp    stop at every call even with -e (filtering in reprise instead)\n"
 	"  -v              print a summary of what was recorded when done\n"
