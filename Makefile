@@ -77,7 +77,7 @@ fuzz: $(T)/fuzz_reader
 	$(T)/fuzz_reader -max_total_time=$${FUZZ_SECONDS:-20} -rss_limit_mb=1024 $(T)/fuzz-corpus tests/fuzz/seeds
 
 test: deps
-	@$(MAKE) --no-print-directory unit e2e fuzz
+	@$(MAKE) --no-print-directory unit fuzz e2e
 
 run: deps
 	@$(MAKE) --no-print-directory all
