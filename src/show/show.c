@@ -272,6 +272,12 @@ static void show_event(struct show_state *s, const struct rpr_event *ev)
 		return;
 	case RPR_EV_EXEC: {
 		/* A thread that exec'd now goes by the leader's tid; its execve returns there. */
+		if (ev->u.exec.former_tid != ev->tid) {
+			close_open_line(s);
+			put_prefix(s, ev->tid, ev->ts_ns);
+			sb_printf(&s->line, "+++ superseded by execve in pid %d +++\n", (int)ev->u.exec.former_tid);
+			flush_line(s);
+		}
 		struct pending *p = find_pending(s, ev->u.exec.former_tid);
 		if (p && ev->u.exec.former_tid != ev->tid) {
 			struct pending *old = find_pending(s, ev->tid);

@@ -184,6 +184,8 @@ static struct task *on_exec(struct tracer *tr, struct task *task, uint64_t ts)
 		struct task *execer = tasks_find(&tr->tasks, former);
 		if (execer) {
 			pid_t leader = task->t.tid;
+			if (task->t.in_syscall && tr->h->syscall_exit)
+				tr->h->syscall_exit(tr->h->ctx, &task->t, 0, TX_NO_RETURN, ts);
 			tasks_remove(&tr->tasks, task);
 			tasks_retid(&tr->tasks, execer, leader);
 			task = execer;

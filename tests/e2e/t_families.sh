@@ -64,3 +64,10 @@ expect_grep 'msync\(0x[0-9a-f]+, 4096, MS_SYNC\) = 0' mmap.txt
 
 rec random
 expect_grep 'getrandom\(".*", 16, 0\) = 16' random.txt
+
+rec thread_exec
+expect_grep 'reprise-thread-exec' thread_exec.out
+expect_grep 'pause\( <unfinished \.\.\.>' thread_exec.txt
+expect_grep '<\.\.\. pause resumed>\) += \?' thread_exec.txt
+expect_grep '\+\+\+ superseded by execve in pid [0-9]+ \+\+\+' thread_exec.txt
+expect_grep '<\.\.\. execve resumed>\) += 0' thread_exec.txt

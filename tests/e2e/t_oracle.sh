@@ -4,7 +4,7 @@
 . "$E2E_DIR/lib.sh"
 command -v strace > /dev/null || skip "strace is not installed"
 failed=""
-for p in file_io dirs stat clocks mmap random poll signals process pipes sockets; do
+for p in file_io dirs stat clocks mmap random poll signals process pipes sockets thread_exec; do
 	"$E2E_DIR/oracle.sh" "$REPRISE" "$PROGS/$p" @DIR@ > "$p.oracle" 2>&1 || failed="$failed $p"
 	head -n 1 "$p.oracle"
 done
