@@ -370,7 +370,7 @@ static int run(struct show_options *o, const char *trace_expr, const char *since
 	char err[512];
 	struct rpr_reader *r = rpr_reader_open(o->path, 0, err, sizeof(err));
 	if (!r) {
-		rp_error("%s", err);
+		rp_error("%s: %s", o->path, err);
 		return 1;
 	}
 	struct show_state s = { .opt = o, .hdr = rpr_reader_header(r), .open_tid = 0 };
@@ -384,7 +384,7 @@ static int run(struct show_options *o, const char *trace_expr, const char *since
 	int status = 0;
 	sys_set_fill(&o->trace_set);
 	if (trace_expr && sys_set_parse(&o->trace_set, s.arch, trace_expr, err, sizeof(err)) < 0) {
-		rp_error("%s", err);
+		rp_error("show: %s", err);
 		status = 2;
 	} else if (since && parse_time(since, s.hdr, &o->since_ns) < 0) {
 		rp_error("--since %s: not a time (seconds from the start, or HH:MM:SS[.frac])", since);

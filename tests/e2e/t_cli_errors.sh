@@ -8,11 +8,15 @@ expect_status 2 "$REPRISE" record -e trace=nosuchcall -- true 2> err.txt
 one_line_error err.txt
 expect_status 2 "$REPRISE" record -p notapid 2> err.txt
 one_line_error err.txt
-expect_status 1 "$REPRISE" show /nonexistent.rpr 2> err.txt
-one_line_error err.txt
+for cmd in show stats; do
+	expect_status 1 "$REPRISE" $cmd /nonexistent.rpr 2> err.txt
+	one_line_error err.txt
+	expect_grep '^reprise: /nonexistent.rpr: No such file or directory$' err.txt
+done
 head -c 5000 /dev/urandom > random.bin
 expect_status 1 "$REPRISE" show random.bin 2> err.txt
 one_line_error err.txt
+expect_grep '^reprise: random.bin: not a reprise trace$' err.txt
 printf 'hello\n' > text.txt
 expect_status 1 "$REPRISE" stats text.txt 2> err.txt
 one_line_error err.txt
