@@ -7,6 +7,7 @@
 #define REPRISE_ARCH_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 struct arch {
 	const char *name;          /* as written in trace headers: "x86_64" */
@@ -31,5 +32,21 @@ const char *arch_syscall_name(const struct arch *a, uint32_t nr);
 
 /* The number of a named syscall, or -1 if this arch has no such call. */
 int arch_syscall_nr(const struct arch *a, const char *name);
+
+/*
+ * Register access to a ptrace-stopped thread of the native arch; each returns 0, or -1
+ * with errno set.
+ */
+/* At a syscall-entry stop: the kernel will not run the call (the exit stop still comes). */
+int arch_cancel_syscall(pid_t tid);
+/*
+ * At a syscall-entry stop: the kernel runs call nr with these arguments instead; at the
+ * exit stop (nr ignored): puts the program's own argument registers back.
+ */
+int arch_set_syscall(pid_t tid, int64_t nr, const uint64_t args[6]);
+/* At a syscall-exit stop: the value the call returns to the program. */
+int arch_set_syscall_return(pid_t tid, int64_t value);
+/* The thread's stack pointer (at an exec stop: where argc, argv, envp and auxv begin). */
+int arch_stack_pointer(pid_t tid, uint64_t *sp);
 
 #endif

@@ -1,5 +1,6 @@
 #include "tracer/tasks.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -108,4 +109,9 @@ void tasks_each(struct task_table *tt, void (*fn)(struct task *task, void *arg),
 	for (size_t i = 0; i < tt->cap; i++)
 		if (tt->slots[i] && tt->slots[i] != TOMBSTONE)
 			fn(tt->slots[i], arg);
+}
+
+struct task *task_of(struct tracee *t)
+{
+	return (struct task *)((char *)t - offsetof(struct task, t));
 }

@@ -12,6 +12,11 @@ struct task {
 	int held;                 /* stopped, waiting for its parent's clone event before it may run */
 	int detaching;            /* interrupted so that it can be detached */
 	int mem_fd;               /* /proc/TID/mem for the fallback reader, -1 until needed */
+	int hold;                 /* the handler keeps it stopped until tracer_release */
+	int held_signal;          /* the signal to deliver when it is released */
+	int skipped;              /* the call in progress was cancelled at its entry */
+	int64_t skip_result;      /* what the cancelled call returns */
+	int rewritten;            /* the call in progress runs with other arguments; restore at exit */
 };
 
 struct task_table {
@@ -29,6 +34,9 @@ void tasks_remove(struct task_table *tt, struct task *task);
 /* Changes a task's tid (a non-leader thread that exec'd takes over the leader's tid). */
 void tasks_retid(struct task_table *tt, struct task *task, pid_t tid);
 /* Calls fn for every task; fn must not add or remove tasks. */
+/* The task around a tracee that handlers were given. */
+struct task *task_of(struct tracee *t);
+
 void tasks_each(struct task_table *tt, void (*fn)(struct task *task, void *arg), void *arg);
 
 #endif

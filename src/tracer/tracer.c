@@ -29,6 +29,7 @@
 
 struct tracer {
 	const struct tracer_config *cfg;
+	struct tracer_config session_cfg; /* a session's (tracer_open) configuration: defaults */
 	const struct tracer_handler *h;
 	struct task_table tasks;
 	int seccomp;          /* stops come from the seccomp filter (PTRACE_CONT between calls) */
@@ -80,6 +81,10 @@ static void detach_now(struct tracer *tr, struct task *task, int sig, uint64_t t
 
 static void resume(struct tracer *tr, struct task *task, int sig, uint64_t ts)
 {
+	if (task->hold) {
+		task->held_signal = sig;
+		return;
+	}
 	if (task->detaching) {
 		detach_now(tr, task, sig, ts);
 		return;
@@ -129,8 +134,20 @@ static void on_syscall_stop(struct tracer *tr, struct task *task, uint64_t ts)
 			tr->h->syscall_enter(tr->h->ctx, t, ts);
 	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && t->in_syscall) {
 		t->in_syscall = 0;
+		int64_t ret = info.exit.rval;
+		if (task->rewritten) {
+			task->rewritten = 0;
+			if (arch_set_syscall(t->tid, t->nr, t->args) < 0 && errno != ESRCH)
+				rp_warn("cannot restore the arguments of %d's call: %s", (int)t->tid, strerror(errno));
+		}
+		if (task->skipped) {
+			task->skipped = 0;
+			ret = task->skip_result;
+			if (arch_set_syscall_return(t->tid, ret) < 0 && errno != ESRCH)
+				rp_warn("cannot set the result of %d's call: %s", (int)t->tid, strerror(errno));
+		}
 		if (tr->h->syscall_exit)
-			tr->h->syscall_exit(tr->h->ctx, t, info.exit.rval, 0, ts);
+			tr->h->syscall_exit(tr->h->ctx, t, ret, 0, ts);
 	}
 }
 
@@ -374,7 +391,7 @@ static int attach_process(struct tracer *tr, pid_t pid, unsigned long opts)
  * Finds the program as execvp would, but before forking, so that the trace starts with
  * the one execve that runs it rather than one failed attempt per PATH entry.
  */
-static int resolve_command(const char *name, char *out, size_t outlen)
+int tracer_find_program(const char *name, char *out, size_t outlen)
 {
 	if (strchr(name, '/')) {
 		snprintf(out, outlen, "%s", name);
@@ -400,17 +417,17 @@ static int resolve_command(const char *name, char *out, size_t outlen)
 	return -1;
 }
 
-/* 0: started; 1: could not be run, tr->root_status says how; -1: error. */
-static int start_command(struct tracer *tr, struct filter *filter, unsigned long opts)
+/* The started pid; 0: could not be run, *status says how; -1: error. */
+static pid_t start_command(struct tracer *tr, char *const argv[], char *const envp[], const char *cwd,
+			   struct filter *filter, unsigned long opts, int *status_out)
 {
-	char *const *argv = tr->cfg->argv;
 	char prog[PATH_MAX];
-	if (resolve_command(argv[0], prog, sizeof(prog)) < 0) {
+	if (tracer_find_program(argv[0], prog, sizeof(prog)) < 0) {
 		/* As a shell would: the command "exits" with 127 (not found) or 126 (not executable). */
 		int err = errno;
 		rp_error("cannot run '%s': %s", argv[0], strerror(err));
-		tr->root_status = (err == ENOENT ? 127 : 126) << 8;
-		return 1;
+		*status_out = (err == ENOENT ? 127 : 126) << 8;
+		return 0;
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -420,6 +437,10 @@ static int start_command(struct tracer *tr, struct filter *filter, unsigned long
 	if (pid == 0) {
 		/* Wait here until the tracer has seized us, so that nothing after this point is missed. */
 		kill(getpid(), SIGSTOP);
+		if (cwd && chdir(cwd) < 0) {
+			fprintf(stderr, "reprise: cannot run '%s' in %s: %s\n", argv[0], cwd, strerror(errno));
+			_exit(126);
+		}
 		if (filter) {
 			int rc = filter_install(filter);
 			if (rc < 0) {
@@ -427,7 +448,10 @@ static int start_command(struct tracer *tr, struct filter *filter, unsigned long
 				_exit(127);
 			}
 		}
-		execv(prog, argv);
+		if (envp)
+			execve(prog, argv, envp);
+		else
+			execv(prog, argv);
 		int err = errno;
 		fprintf(stderr, "reprise: cannot run '%s': %s\n", argv[0], strerror(err));
 		_exit(err == ENOENT ? 127 : 126);
@@ -451,32 +475,153 @@ static int start_command(struct tracer *tr, struct filter *filter, unsigned long
 	struct task *task = tasks_add(&tr->tasks, pid, pid);
 	task->hidden = 1;
 	task->initial_stop_pending = 1;
-	tr->root = pid;
 	if (kill(pid, SIGCONT) < 0) {
 		rp_error("cannot continue the command: %s", strerror(errno));
 		return -1;
 	}
+	return pid;
+}
+
+static void dispatch(struct tracer *tr, pid_t tid, int status)
+{
+	uint64_t ts = tracer_now();
+	struct task *task = tasks_find(&tr->tasks, tid);
+	if (!task)
+		on_unknown(tr, tid, status);
+	else if (WIFSTOPPED(status))
+		on_stop(tr, task, status, ts);
+	else if (WIFEXITED(status) || WIFSIGNALED(status))
+		on_death(tr, task, status, ts);
+}
+
+static const unsigned long trace_options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+					   PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
+
+static void tracer_init(struct tracer *tr, const struct tracer_config *cfg, const struct tracer_handler *h)
+{
+	memset(tr, 0, sizeof(*tr));
+	tr->cfg = cfg;
+	tr->h = h;
+	const struct arch *a = arch_native();
+	tr->nr_execve = arch_syscall_nr(a, "execve");
+	tr->nr_execveat = arch_syscall_nr(a, "execveat");
+	tr->nr_clone = arch_syscall_nr(a, "clone");
+	tr->nr_clone3 = arch_syscall_nr(a, "clone3");
+	tasks_init(&tr->tasks);
+}
+
+struct tracer *tracer_open(const struct tracer_handler *h)
+{
+	struct tracer *tr = rp_malloc(sizeof(*tr));
+	tracer_init(tr, NULL, h);
+	tr->cfg = &tr->session_cfg;
+	return tr;
+}
+
+pid_t tracer_start(struct tracer *tr, char *const argv[], char *const envp[], const char *cwd)
+{
+	int status = 0;
+	pid_t pid = start_command(tr, argv, envp, cwd, NULL, trace_options, &status);
+	return pid > 0 ? pid : -1;
+}
+
+int tracer_step(struct tracer *tr, pid_t tid, int nohang)
+{
+	if (!tasks_find(&tr->tasks, tid))
+		return 0;
+	int status;
+	pid_t got;
+	while ((got = waitpid(tid, &status, __WALL | (nohang ? WNOHANG : 0))) < 0 && errno == EINTR)
+		;
+	if (got < 0) {
+		rp_error("cannot wait for %d: %s", (int)tid, strerror(errno));
+		return -1;
+	}
+	if (got == 0)
+		return 0;
+	dispatch(tr, tid, status);
+	return 1;
+}
+
+struct tracee *tracer_find(struct tracer *tr, pid_t tid)
+{
+	struct task *task = tasks_find(&tr->tasks, tid);
+	return task ? &task->t : NULL;
+}
+
+static void kill_task(struct task *task, void *arg)
+{
+	(void)arg;
+	if (kill(task->t.tid, SIGKILL) < 0 && errno != ESRCH)
+		rp_warn("cannot kill %d: %s", (int)task->t.tid, strerror(errno));
+}
+
+static void reap_task(struct task *task, void *arg)
+{
+	(void)arg;
+	int status;
+	for (;;) {
+		pid_t got = waitpid(task->t.tid, &status, __WALL);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 || !WIFSTOPPED(status))
+			return;
+	}
+}
+
+void tracer_close(struct tracer *tr)
+{
+	tasks_each(&tr->tasks, kill_task, NULL);
+	tasks_each(&tr->tasks, reap_task, NULL);
+	tasks_free(&tr->tasks);
+	free(tr);
+}
+
+void tracer_hold(struct tracee *t)
+{
+	task_of(t)->hold = 1;
+}
+
+void tracer_release(struct tracer *tr, struct tracee *t)
+{
+	struct task *task = task_of(t);
+	int sig = task->held_signal;
+	task->hold = 0;
+	task->held_signal = 0;
+	resume(tr, task, sig, tracer_now());
+}
+
+int tracer_skip(struct tracee *t, int64_t result)
+{
+	struct task *task = task_of(t);
+	if (!task->skipped && arch_cancel_syscall(t->tid) < 0)
+		return -1;
+	task->skipped = 1;
+	task->skip_result = result;
 	return 0;
+}
+
+int tracer_rewrite(struct tracee *t, uint32_t nr, const uint64_t args[6])
+{
+	if (arch_set_syscall(t->tid, nr, args) < 0)
+		return -1;
+	task_of(t)->rewritten = 1;
+	return 0;
+}
+
+int tracer_set_return(struct tracee *t, int64_t result)
+{
+	return arch_set_syscall_return(t->tid, result);
 }
 
 int tracer_run(const struct tracer_config *cfg, const struct tracer_handler *h)
 {
 	struct tracer tr;
-	memset(&tr, 0, sizeof(tr));
-	tr.cfg = cfg;
-	tr.h = h;
-	const struct arch *a = arch_native();
-	tr.nr_execve = arch_syscall_nr(a, "execve");
-	tr.nr_execveat = arch_syscall_nr(a, "execveat");
-	tr.nr_clone = arch_syscall_nr(a, "clone");
-	tr.nr_clone3 = arch_syscall_nr(a, "clone3");
-	tasks_init(&tr.tasks);
-
-	unsigned long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
-			     PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
+	tracer_init(&tr, cfg, h);
+	unsigned long opts = trace_options;
 	struct filter *filter = NULL;
 	int rc = -1;
-	if (cfg->argv && cfg->trace && !cfg->no_seccomp && !sys_set_is_full(cfg->trace, a)) {
+	if (cfg->argv && cfg->trace && !cfg->no_seccomp && !sys_set_is_full(cfg->trace, arch_native())) {
 		char err[256];
 		filter = filter_build(cfg->trace, err, sizeof(err));
 		if (!filter) {
@@ -487,13 +632,14 @@ int tracer_run(const struct tracer_config *cfg, const struct tracer_handler *h)
 		opts |= PTRACE_O_TRACESECCOMP;
 	}
 	if (cfg->argv) {
-		int started = start_command(&tr, filter, opts);
+		pid_t started = start_command(&tr, cfg->argv, NULL, NULL, filter, opts, &tr.root_status);
 		if (started < 0)
 			goto out;
-		if (started > 0) {
+		if (started == 0) {
 			rc = tr.root_status;
 			goto out;
 		}
+		tr.root = started;
 	} else {
 		for (size_t i = 0; i < cfg->nattach; i++)
 			if (attach_process(&tr, cfg->attach[i], opts) < 0)
@@ -516,14 +662,7 @@ int tracer_run(const struct tracer_config *cfg, const struct tracer_handler *h)
 			rp_error("waitpid: %s", strerror(errno));
 			goto out;
 		}
-		uint64_t ts = tracer_now();
-		struct task *task = tasks_find(&tr.tasks, tid);
-		if (!task)
-			on_unknown(&tr, tid, status);
-		else if (WIFSTOPPED(status))
-			on_stop(&tr, task, status, ts);
-		else if (WIFEXITED(status) || WIFSIGNALED(status))
-			on_death(&tr, task, status, ts);
+		dispatch(&tr, tid, status);
 	}
 	rc = tr.root ? tr.root_status : 0;
 out:

@@ -62,4 +62,71 @@ long tracer_read(struct tracee *t, uint64_t addr, void *buf, size_t len);
 /* CLOCK_MONOTONIC in nanoseconds, the timestamps handlers receive. */
 uint64_t tracer_now(void);
 
+/*
+ * A session: several commands started side by side, each of whose threads is waited on
+ * by tid, so that a caller (emulate) decides which tracee advances next. tracer_run is
+ * the same engine driven by one loop over every tracee.
+ */
+struct tracer;
+
+/* A session without a command yet; every call of its tracees stops. */
+struct tracer *tracer_open(const struct tracer_handler *h);
+
+/*
+ * Starts a command (searched in PATH as execvp does) with envp (NULL: reprise's own
+ * environment) in directory cwd (NULL: reprise's own). Returns its pid, or -1 after
+ * printing a one-line error.
+ */
+pid_t tracer_start(struct tracer *tr, char *const argv[], char *const envp[], const char *cwd);
+
+/*
+ * Waits for the next stop or death of thread tid and reports it to the handler. Returns 1
+ * when something was reported, 0 when nohang is set and tid is still running (or tid is
+ * unknown), -1 after printing a one-line error.
+ */
+int tracer_step(struct tracer *tr, pid_t tid, int nohang);
+
+/* The tracee with this tid, or NULL. */
+struct tracee *tracer_find(struct tracer *tr, pid_t tid);
+
+/* Kills every remaining tracee, waits for them, and frees the session. */
+void tracer_close(struct tracer *tr);
+
+/* Finds a program as execvp would: 0 with its path in out, or -1 with errno set. */
+int tracer_find_program(const char *name, char *out, size_t outlen);
+
+/*
+ * Controls for handlers that answer calls themselves. Called from a handler callback,
+ * tracer_hold leaves the reported tracee stopped when the callback returns; it runs again
+ * at tracer_release, which may come much later (a thread parked in simulated time).
+ */
+void tracer_hold(struct tracee *t);
+void tracer_release(struct tracer *tr, struct tracee *t);
+
+/*
+ * At a syscall-entry stop: the kernel does not run the call, and the program sees result
+ * (a value or -errno) as its return. Calling it again before release changes the result.
+ * Returns 0, or -1 with errno set.
+ */
+int tracer_skip(struct tracee *t, int64_t result);
+
+/*
+ * At a syscall-entry stop: the kernel runs call nr with args instead; the program's own
+ * argument registers are put back at the exit stop. 0, or -1 with errno set.
+ */
+int tracer_rewrite(struct tracee *t, uint32_t nr, const uint64_t args[6]);
+
+/* At a syscall-exit stop: replaces the value the call returns. 0, or -1 with errno set. */
+int tracer_set_return(struct tracee *t, int64_t result);
+
+/* Writes tracee memory; returns bytes written, or -1 if none could be written. */
+long tracer_write(struct tracee *t, uint64_t addr, const void *buf, size_t len);
+
+/*
+ * At an exec stop: removes the vDSO's entry (AT_SYSINFO_EHDR) from the new program's
+ * auxiliary vector, so its C library makes real system calls for the time, which the
+ * handler then sees. 0, or -1 with errno set.
+ */
+int tracer_hide_vdso(struct tracee *t);
+
 #endif
