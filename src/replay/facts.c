@@ -1,0 +1,351 @@
+#include "replay/facts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "util/util.h"
+
+void fact_store_init(struct fact_store *s, const struct sandbox *sb, const struct data_fill *fill)
+{
+	memset(s, 0, sizeof(*s));
+	s->sb = sb;
+	s->fill = fill;
+}
+
+void fact_store_free(struct fact_store *s)
+{
+	for (size_t b = 0; b < FACT_BUCKETS; b++) {
+		struct path_facts *f = s->buckets[b];
+		while (f) {
+			struct path_facts *next = f->next_in_bucket;
+			if (f->fd >= 0)
+				close(f->fd);
+			free(f->path);
+			free(f->target);
+			free(f->extents);
+			free(f);
+			f = next;
+		}
+		s->buckets[b] = NULL;
+	}
+}
+
+char *facts_normalize(const char *base, const char *path)
+{
+	size_t cap = strlen(base) + strlen(path) + 3;
+	char *joined = rp_malloc(cap);
+	snprintf(joined, cap, "%s/%s", path[0] == '/' ? "" : base, path);
+	char *out = rp_malloc(cap);
+	size_t len = 0;
+	for (char *p = joined; *p;) {
+		while (*p == '/')
+			p++;
+		char *end = p;
+		while (*end && *end != '/')
+			end++;
+		size_t n = (size_t)(end - p);
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--;
+		} else {
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p = end;
+	}
+	if (!len)
+		out[len++] = '/';
+	out[len] = 0;
+	free(joined);
+	return out;
+}
+
+static unsigned hash_path(const char *p)
+{
+	uint32_t h = 2166136261u;
+	for (; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return h % FACT_BUCKETS;
+}
+
+struct path_facts *facts_of(struct fact_store *s, const char *path)
+{
+	unsigned b = hash_path(path);
+	for (struct path_facts *f = s->buckets[b]; f; f = f->next_in_bucket)
+		if (strcmp(f->path, path) == 0)
+			return f;
+	struct path_facts *f = rp_calloc(1, sizeof(*f));
+	f->path = rp_strdup(path);
+	f->fd = -1;
+	f->next_in_bucket = s->buckets[b];
+	s->buckets[b] = f;
+	s->count++;
+	return f;
+}
+
+void facts_decide(struct path_facts *f, uint8_t state)
+{
+	if (f->state == FACT_UNDECIDED)
+		f->state = state;
+}
+
+void facts_note_stat(struct path_facts *f, uint32_t mode, uint32_t uid, uint32_t gid, uint64_t size, uint64_t rdev)
+{
+	if (f->changed || f->state == FACT_ABSENT)
+		return;
+	f->has_stat = 1;
+	f->type = mode & S_IFMT;
+	f->mode = mode & 07777;
+	f->uid = uid;
+	f->gid = gid;
+	f->size = size;
+	f->rdev = rdev;
+	if (size && f->maybe_created)
+		f->state = FACT_EXISTED;
+}
+
+static void fail(struct fact_store *s, const char *path, int err)
+{
+	if (!s->error[0])
+		snprintf(s->error, sizeof(s->error), "--prepare: %s%s: %s", s->sb->root, path, strerror(err));
+}
+
+/* mkdir -p of a recorded directory inside the root. 0 or -errno. */
+static int make_dirs(const struct sandbox *sb, const char *path)
+{
+	char *copy = rp_strdup(path);
+	int rc = 0;
+	for (char *slash = copy + 1;; slash++) {
+		if (*slash != '/' && *slash)
+			continue;
+		char saved = *slash;
+		*slash = 0;
+		int dir;
+		const char *base;
+		rc = sandbox_split(sb, copy, &dir, &base);
+		if (rc == 0 && base && mkdirat(dir, base, 0755) < 0 && errno != EEXIST)
+			rc = -errno;
+		if (dir >= 0)
+			close(dir);
+		*slash = saved;
+		if (rc < 0 || !saved)
+			break;
+	}
+	free(copy);
+	return rc;
+}
+
+static char *parent_of(const char *path)
+{
+	char *p = rp_strdup(path);
+	char *slash = strrchr(p, '/');
+	if (slash == p)
+		slash[1] = 0;
+	else if (slash)
+		*slash = 0;
+	return p;
+}
+
+/* Opens (creating it and its directories) the prepared regular file. */
+static int open_file(struct fact_store *s, struct path_facts *f)
+{
+	if (f->fd >= 0)
+		return 0;
+	char *parent = parent_of(f->path);
+	int rc = make_dirs(s->sb, parent);
+	free(parent);
+	if (rc == 0) {
+		f->fd = sandbox_openat2(s->sb, f->path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644, 0);
+		rc = f->fd < 0 ? f->fd : 0;
+	}
+	if (rc < 0)
+		fail(s, f->path, -rc);
+	return rc;
+}
+
+static void add_extent(struct path_facts *f, uint64_t offset, uint64_t len)
+{
+	for (size_t i = 0; i < f->nextents; i++) {
+		struct extent *e = &f->extents[i];
+		if (offset <= e->offset + e->len && e->offset <= offset + len) {
+			uint64_t end = offset + len > e->offset + e->len ? offset + len : e->offset + e->len;
+			e->offset = offset < e->offset ? offset : e->offset;
+			e->len = end - e->offset;
+			return;
+		}
+	}
+	if (f->nextents == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 4;
+		f->extents = rp_realloc(f->extents, f->cap * sizeof(*f->extents));
+	}
+	f->extents[f->nextents++] = (struct extent){ offset, len };
+}
+
+void facts_note_bytes(struct fact_store *s, struct path_facts *f, uint64_t offset, const uint8_t *data, uint64_t len)
+{
+	if (f->changed || !len || (f->state != FACT_EXISTED && !f->maybe_created))
+		return;
+	f->state = FACT_EXISTED;
+	if ((f->type && f->type != S_IFREG) || open_file(s, f) < 0)
+		return;
+	for (uint64_t done = 0; done < len;) {
+		ssize_t n = pwrite(f->fd, data + done, len - done, (off_t)(offset + done));
+		if (n <= 0) {
+			fail(s, f->path, n < 0 ? errno : EIO);
+			return;
+		}
+		done += (uint64_t)n;
+	}
+	add_extent(f, offset, len);
+}
+
+static int compare_extents(const void *a, const void *b)
+{
+	const struct extent *x = a, *y = b;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* The bytes the program never read: --data's, up to the recorded size. */
+static int fill_gaps(struct fact_store *s, struct path_facts *f)
+{
+	if (!f->has_stat)
+		return 0;
+	if (s->fill->mode == DATA_RECORDED || s->fill->mode == DATA_ZERO) {
+		struct stat st;
+		if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size < f->size && ftruncate(f->fd, (off_t)f->size) < 0)
+			return -errno;
+		return 0;
+	}
+	qsort(f->extents, f->nextents, sizeof(*f->extents), compare_extents);
+	enum { CHUNK = 1 << 16 };
+	uint8_t *buf = rp_malloc(CHUNK);
+	uint64_t at = 0;
+	size_t next = 0;
+	int rc = 0;
+	while (at < f->size && rc == 0) {
+		while (next < f->nextents && f->extents[next].offset + f->extents[next].len <= at)
+			next++;
+		if (next < f->nextents && f->extents[next].offset <= at) {
+			at = f->extents[next].offset + f->extents[next].len;
+			continue;
+		}
+		uint64_t end = next < f->nextents && f->extents[next].offset < f->size ? f->extents[next].offset : f->size;
+		uint64_t n = end - at < CHUNK ? end - at : CHUNK;
+		data_fill(s->fill, buf, n);
+		ssize_t w = pwrite(f->fd, buf, n, (off_t)at);
+		if (w <= 0)
+			rc = w < 0 ? -errno : -EIO;
+		else
+			at += (uint64_t)w;
+	}
+	free(buf);
+	return rc;
+}
+
+/* Character devices a program may open that are the same everywhere. */
+static int harmless_device(const char *path)
+{
+	static const char *const names[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(path, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int outside(const char *path)
+{
+	return strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/sys/", 5) == 0 || strcmp(path, "/proc") == 0 ||
+	       strcmp(path, "/sys") == 0;
+}
+
+/* Creates one path that existed; 0 or -errno. */
+static int build_one(struct fact_store *s, struct path_facts *f)
+{
+	uint32_t type = f->type ? f->type : S_IFREG;
+	if (type == S_IFDIR)
+		return make_dirs(s->sb, f->path);
+	if (type == S_IFREG) {
+		if (open_file(s, f) < 0)
+			return 0;
+		return fill_gaps(s, f);
+	}
+	char *parent = parent_of(f->path);
+	int rc = make_dirs(s->sb, parent);
+	free(parent);
+	int dir = -1;
+	const char *base = NULL;
+	if (rc == 0)
+		rc = sandbox_split(s->sb, f->path, &dir, &base);
+	if (rc == 0 && base) {
+		if (type == S_IFLNK && f->target)
+			rc = symlinkat(f->target, dir, base);
+		else if (type == S_IFIFO)
+			rc = mknodat(dir, base, S_IFIFO | 0600, 0);
+		else if (type == S_IFCHR && harmless_device(f->path))
+			rc = mknodat(dir, base, S_IFCHR | 0600, (dev_t)f->rdev);
+		if (rc < 0)
+			rc = errno == EEXIST ? 0 : -errno;
+	}
+	if (dir >= 0)
+		close(dir);
+	return rc;
+}
+
+/* The recorded mode and owner; 0 or -errno. */
+static int set_attributes(struct fact_store *s, struct path_facts *f)
+{
+	if (!f->has_stat || f->type == S_IFLNK)
+		return 0;
+	int dir;
+	const char *base;
+	int rc = sandbox_split(s->sb, f->path, &dir, &base);
+	if (rc < 0)
+		return rc == -ENOENT ? 0 : rc;
+	const char *name = base ? base : ".";
+	if (fchownat(dir, name, f->uid, f->gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+		rc = -errno;
+	else if (fchmodat(dir, name, f->mode, 0) < 0 && errno != ENOENT)
+		rc = -errno;
+	close(dir);
+	return rc;
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+	const struct path_facts *const *x = a, *const *y = b;
+	return strcmp((*x)->path, (*y)->path);
+}
+
+int facts_build(struct fact_store *s)
+{
+	struct path_facts **all = rp_malloc((s->count + 1) * sizeof(*all));
+	size_t n = 0;
+	for (size_t b = 0; b < FACT_BUCKETS; b++)
+		for (struct path_facts *f = s->buckets[b]; f; f = f->next_in_bucket)
+			if (f->state == FACT_EXISTED && strcmp(f->path, "/") != 0 && !outside(f->path))
+				all[n++] = f;
+	qsort(all, n, sizeof(*all), compare_paths);
+	for (size_t i = 0; i < n && !s->error[0]; i++) {
+		int rc = build_one(s, all[i]);
+		if (rc < 0)
+			fail(s, all[i]->path, -rc);
+	}
+	/* deepest first, so a read-only directory is made so after what goes inside it */
+	for (size_t i = n; i-- > 0 && !s->error[0];) {
+		int rc = set_attributes(s, all[i]);
+		if (rc < 0)
+			fail(s, all[i]->path, -rc);
+	}
+	free(all);
+	return s->error[0] ? -1 : 0;
+}

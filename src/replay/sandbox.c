@@ -1,0 +1,88 @@
+#include "replay/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/util.h"
+
+int sandbox_open(struct sandbox *sb, const char *dir, char *err, unsigned errlen)
+{
+	sb->root = realpath(dir, NULL);
+	if (!sb->root) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	sb->root_fd = open(sb->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (sb->root_fd < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		free(sb->root);
+		sb->root = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void sandbox_close(struct sandbox *sb)
+{
+	if (sb->root_fd >= 0)
+		close(sb->root_fd);
+	sb->root_fd = -1;
+	free(sb->root);
+	sb->root = NULL;
+}
+
+char *sandbox_join(const char *base, const char *rel)
+{
+	if (rel[0] == '/' || !base)
+		return rp_strdup(rel[0] == '/' ? rel : "/");
+	size_t bl = strlen(base), rl = strlen(rel);
+	char *out = rp_malloc(bl + rl + 2);
+	memcpy(out, base, bl);
+	size_t n = bl;
+	if (n == 0 || out[n - 1] != '/')
+		out[n++] = '/';
+	memcpy(out + n, rel, rl + 1);
+	return out;
+}
+
+int sandbox_openat2(const struct sandbox *sb, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve)
+{
+	struct open_how how = { .flags = flags | O_CLOEXEC, .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+				.resolve = resolve | RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	long fd = syscall(SYS_openat2, sb->root_fd, path[0] ? path : ".", &how, sizeof(how));
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int sandbox_resolve(const struct sandbox *sb, const char *path)
+{
+	return sandbox_openat2(sb, path, O_PATH, 0, 0);
+}
+
+int sandbox_split(const struct sandbox *sb, const char *path, int *dir_fd, const char **base)
+{
+	size_t end = strlen(path);
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	size_t start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	size_t len = end - start;
+	if (len == 0 || (len == 1 && path[start] == '.') || (len == 2 && path[start] == '.' && path[start + 1] == '.')) {
+		*base = NULL;
+		*dir_fd = sandbox_resolve(sb, path);
+		return *dir_fd < 0 ? *dir_fd : 0;
+	}
+	char *dir = strndup(path, start);
+	if (!dir)
+		rp_die(1, "out of memory");
+	*dir_fd = sandbox_openat2(sb, dir[0] ? dir : "/", O_PATH | O_DIRECTORY, 0, 0);
+	free(dir);
+	*base = path + start;
+	return *dir_fd < 0 ? *dir_fd : 0;
+}

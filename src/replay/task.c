@@ -1,0 +1,87 @@
+#include "replay/task.h"
+
+#include <stdlib.h>
+
+#include "util/util.h"
+
+struct replay_task *replay_task_new(int32_t tid)
+{
+	struct replay_task *t = rp_calloc(1, sizeof(*t));
+	t->tid = tid;
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->nonempty, NULL);
+	pthread_cond_init(&t->nonfull, NULL);
+	return t;
+}
+
+void replay_task_free(struct replay_task *t)
+{
+	while (t->count) {
+		replay_item_free(t->ring[t->head]);
+		t->head = (t->head + 1) % TASK_QUEUE_DEPTH;
+		t->count--;
+	}
+	rpr_event_free(t->pending);
+	pthread_cond_destroy(&t->nonempty);
+	pthread_cond_destroy(&t->nonfull);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+int replay_task_push(struct replay_task *t, struct replay_item *item, const int *stop)
+{
+	pthread_mutex_lock(&t->lock);
+	while (t->count == TASK_QUEUE_DEPTH && !__atomic_load_n(stop, __ATOMIC_ACQUIRE))
+		pthread_cond_wait(&t->nonfull, &t->lock);
+	if (t->count == TASK_QUEUE_DEPTH) {
+		pthread_mutex_unlock(&t->lock);
+		replay_item_free(item);
+		return -1;
+	}
+	t->ring[(t->head + t->count) % TASK_QUEUE_DEPTH] = item;
+	t->count++;
+	pthread_cond_signal(&t->nonempty);
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
+struct replay_item *replay_task_pop(struct replay_task *t)
+{
+	pthread_mutex_lock(&t->lock);
+	while (!t->count && !t->closed)
+		pthread_cond_wait(&t->nonempty, &t->lock);
+	struct replay_item *item = NULL;
+	if (t->count) {
+		item = t->ring[t->head];
+		t->head = (t->head + 1) % TASK_QUEUE_DEPTH;
+		t->count--;
+		pthread_cond_signal(&t->nonfull);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return item;
+}
+
+void replay_task_close(struct replay_task *t)
+{
+	pthread_mutex_lock(&t->lock);
+	t->closed = 1;
+	pthread_cond_signal(&t->nonempty);
+	pthread_mutex_unlock(&t->lock);
+}
+
+struct replay_item *replay_item_new(uint8_t kind)
+{
+	struct replay_item *item = rp_calloc(1, sizeof(*item));
+	item->kind = kind;
+	item->rank = NO_RANK;
+	return item;
+}
+
+void replay_item_free(struct replay_item *item)
+{
+	if (!item)
+		return;
+	rpr_event_free(item->enter);
+	rpr_event_free(item->exit);
+	free(item);
+}

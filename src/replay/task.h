@@ -1,0 +1,73 @@
+/*
+ * A recorded thread as replay sees it: the queue of work the trace reader has
+ * decoded ahead for it (bounded, so memory stays bounded however long the trace),
+ * and the replayed process it belongs to.
+ */
+#ifndef REPRISE_REPLAY_TASK_H
+#define REPRISE_REPLAY_TASK_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "reprise/trace.h"
+#include "replay/fdmap.h"
+
+#define NO_RANK UINT64_MAX
+/* Items a thread's queue holds before the reader waits for it: the bounded look-ahead. */
+#define TASK_QUEUE_DEPTH 64
+
+enum item_kind {
+	ITEM_CALL,   /* a system call: replayed, or kept in its place */
+	ITEM_SPAWN,  /* this thread created `child`: give it its process, start it */
+	ITEM_EXEC,   /* this thread's process exec'd */
+	ITEM_END,    /* this thread ended (or the recorder let go of it) */
+};
+
+struct replay_task;
+
+struct replay_item {
+	uint8_t kind;
+	uint64_t need;            /* ranks that must be complete first (the ordering rule) */
+	uint64_t rank;            /* the call's exit rank, or NO_RANK */
+	struct rpr_event *enter;  /* ITEM_CALL: NULL when the trace holds no entry */
+	struct rpr_event *exit;   /* ITEM_CALL: NULL when the call never returned in the trace */
+	struct replay_task *child; /* ITEM_SPAWN */
+	uint64_t clone_flags;
+	uint64_t ts_ns;           /* when the spawn, exec or end happened */
+};
+
+struct replay_ctx;
+
+struct replay_task {
+	int32_t tid;
+	struct replay_ctx *ctx;
+	struct replay_process *proc;
+	/* the queue */
+	pthread_mutex_t lock;
+	pthread_cond_t nonempty, nonfull;
+	struct replay_item *ring[TASK_QUEUE_DEPTH];
+	unsigned head, count;
+	int closed;
+	/* reader side: the call entered and not yet returned, and the exits seen before it */
+	struct rpr_event *pending;
+	uint64_t pending_need;
+	struct replay_task *next_in_bucket;
+	/* worker side: where the thread's timeline stands, recorded and replayed */
+	uint64_t last_recorded_ns, last_replayed_ns;
+};
+
+struct replay_task *replay_task_new(int32_t tid);
+/* Frees a task whose queue is drained and closed. */
+void replay_task_free(struct replay_task *t);
+
+/* Appends, waiting while the queue is full. 0, or -1 if *stop became true (the item is then freed). */
+int replay_task_push(struct replay_task *t, struct replay_item *item, const int *stop);
+/* The next item, waiting for one; NULL once the queue is closed and empty. */
+struct replay_item *replay_task_pop(struct replay_task *t);
+/* No more items will come. */
+void replay_task_close(struct replay_task *t);
+
+struct replay_item *replay_item_new(uint8_t kind);
+void replay_item_free(struct replay_item *item);
+
+#endif

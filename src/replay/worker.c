@@ -1,0 +1,132 @@
+#include "replay/worker.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "replay/exec.h"
+#include "util/util.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void sleep_until(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) };
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0)
+		;
+}
+
+/* Waits out `recorded_ns` of the recording, scaled, from where the thread's replayed timeline stands. */
+static void wait_recorded(const struct replay_ctx *ctx, struct replay_task *t, uint64_t recorded_ns)
+{
+	if (ctx->opt->timing == TIMING_AFAP)
+		return;
+	uint64_t target = t->last_replayed_ns + (uint64_t)((double)recorded_ns * ctx->opt->scale);
+	if (target > now_ns())
+		sleep_until(target);
+}
+
+static void run_task(void *arg);
+
+static void start(struct replay_ctx *ctx, struct replay_task *t, uint64_t ts_ns)
+{
+	t->ctx = ctx;
+	t->last_recorded_ns = ts_ns;
+	t->last_replayed_ns = now_ns();
+	__atomic_add_fetch(&ctx->report.threads, 1, __ATOMIC_RELAXED);
+	if (worker_pool_submit(&ctx->pool, run_task, t) < 0)
+		rp_die(1, "%s", ctx->pool.error);
+}
+
+void worker_start_root(struct replay_ctx *ctx, struct replay_task *t, uint64_t ts_ns)
+{
+	struct fd_map *fds = fd_map_new();
+	for (int fd = 0; fd < 3; fd++) {
+		int copy = fcntl(ctx->stdio_fds[fd], F_DUPFD_CLOEXEC, 3);
+		if (copy < 0)
+			rp_die(1, "duplicating a standard descriptor: %m");
+		fd_map_install(fds, fd, copy, 0, FD_ORIGIN_STDIO, NULL);
+	}
+	t->proc = replay_process_new(fds, fs_context_new(ctx->initial_cwd, 022));
+	start(ctx, t, ts_ns);
+}
+
+static void spawn(struct replay_ctx *ctx, struct replay_task *parent, const struct replay_item *item)
+{
+	struct replay_task *child = item->child;
+	struct replay_process *p = parent->proc;
+	uint64_t fl = item->clone_flags;
+	if (fl & CLONE_THREAD)
+		child->proc = replay_process_join(p);
+	else
+		child->proc = replay_process_new(fl & CLONE_FILES ? fd_map_share(p->fds) : fd_map_copy(p->fds),
+						 fl & CLONE_FS ? fs_context_share(p->fs) : fs_context_copy(p->fs));
+	start(ctx, child, item->ts_ns);
+}
+
+static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const struct replay_item *item)
+{
+	const struct rpr_event *enter = item->enter, *exit = item->exit;
+	if (replay_stopped(ctx) || watermark_wait(&ctx->watermark, item->need) < 0)
+		return;
+	uint32_t nr = enter ? enter->u.enter.nr : exit->u.exit.nr;
+	if (enter)
+		wait_recorded(ctx, t, enter->ts_ns > t->last_recorded_ns ? enter->ts_ns - t->last_recorded_ns : 0);
+	t->last_replayed_ns = now_ns();
+	const struct replay_rule *rule = nr < SYS_SET_MAX ? &ctx->rules[nr] : NULL;
+	int unfinished = !enter || !exit ||
+			 (exit->u.exit.flags & (RPR_EXIT_NO_RETURN | RPR_EXIT_KILLED | RPR_EXIT_DETACHED));
+	struct exec_result r = { 0 };
+	if (rule && rule->how != RH_NONE && !unfinished)
+		replay_execute(ctx, t->proc, rule, enter, exit, &r);
+	if (r.replayed) {
+		int bad = verify_call(&ctx->mismatches, ctx->arch, enter, exit, &r, ctx->opt->verify &&
+				      ctx->opt->data.mode == DATA_RECORDED);
+		replay_report_replayed(&ctx->report, nr, exit->ts_ns - enter->ts_ns, r.ns, bad);
+		if (bad && ctx->opt->on_mismatch == MISMATCH_ABORT)
+			replay_stop(ctx);
+	} else {
+		replay_report_kept(&ctx->report, nr);
+		if (enter && exit)
+			wait_recorded(ctx, t, exit->ts_ns > enter->ts_ns ? exit->ts_ns - enter->ts_ns : 0);
+	}
+	exec_release(&r);
+	t->last_recorded_ns = exit ? exit->ts_ns : enter->ts_ns;
+	t->last_replayed_ns = now_ns();
+}
+
+static void run_task(void *arg)
+{
+	struct replay_task *t = arg;
+	struct replay_ctx *ctx = t->ctx;
+	struct replay_item *item;
+	while ((item = replay_task_pop(t))) {
+		int end = item->kind == ITEM_END;
+		switch (item->kind) {
+		case ITEM_CALL:
+			replay_call(ctx, t, item);
+			if (item->rank != NO_RANK)
+				watermark_complete(&ctx->watermark, item->rank);
+			break;
+		case ITEM_SPAWN:
+			spawn(ctx, t, item);
+			break;
+		case ITEM_EXEC:
+			replay_process_exec(t->proc);
+			break;
+		default:
+			break;
+		}
+		replay_item_free(item);
+		if (end)
+			break;
+	}
+	replay_process_leave(t->proc);
+	replay_task_free(t);
+}

@@ -1,0 +1,17 @@
+/*
+ * A replay thread's life: the work of one recorded thread taken from its queue,
+ * each call waiting for the ordering rule (and, under --timing, the recorded think
+ * time), then issued, verified and measured.
+ */
+#ifndef REPRISE_REPLAY_WORKER_H
+#define REPRISE_REPLAY_WORKER_H
+
+#include <stdint.h>
+
+#include "replay/replay.h"
+#include "replay/task.h"
+
+/* Gives a thread the trace did not show being created a process of its own, and starts it. */
+void worker_start_root(struct replay_ctx *ctx, struct replay_task *t, uint64_t ts_ns);
+
+#endif
