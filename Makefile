@@ -6,8 +6,8 @@ VERSION := 0.1.0
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DREPRISE_VERSION='"$(VERSION)"'
-CPPFLAGS += -Iinclude -Isrc
-LIBS := -lzstd -lseccomp -lxxhash -lpthread
+CPPFLAGS += -Iinclude -Isrc $(shell pkg-config --cflags simgrid)
+LIBS := -lzstd -lseccomp -lxxhash -lpthread $(shell pkg-config --libs simgrid)
 
 CORE_SRC := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c)))
 CLI_SRC := src/cli/main.c
@@ -96,3 +96,15 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# Examples for `reprise emulate`: programs run on simulated hosts, and a pure-SimGrid reference
+EMULATE_EXAMPLES := $(B)/examples/emulate/sleeper $(B)/examples/emulate/tcp_server $(B)/examples/emulate/tcp_client
+$(B)/examples/emulate/%: examples/emulate/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O1 -g -o $@ $<
+$(B)/examples/emulate/route_time: examples/emulate/route_time.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O1 -g $(shell pkg-config --cflags simgrid) -o $@ $< $(shell pkg-config --libs simgrid)
+emulate-examples: $(EMULATE_EXAMPLES) $(B)/examples/emulate/route_time
+e2e: emulate-examples
+.PHONY: emulate-examples

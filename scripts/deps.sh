@@ -2,7 +2,7 @@
 # Installs the Debian packages reprise needs to build and test, if any are missing.
 set -eu
 packages="build-essential pkg-config libzstd-dev libseccomp-dev libxxhash-dev libcmocka-dev clang
-libclang-rt-14-dev strace sqlite3 python3 tar tmux man-db"
+libclang-rt-14-dev strace sqlite3 python3 tar tmux man-db libsimgrid-dev iperf3 curl"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,0 +1,384 @@
+/*
+ * Driving programs from SimGrid actors. Every traced thread has its own actor on its
+ * host; the actor waits for that thread's stops only (waitpid on its tid), so actors
+ * never take each other's events, and answers each call at its entry: virtual time,
+ * the mediated network, seeded randomness, or the kernel. A thread whose call must wait
+ * in simulated time stays stopped at the call's entry while its actor waits in SimGrid.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <simgrid/actor.h>
+#include <simgrid/cond.h>
+#include <simgrid/host.h>
+#include <simgrid/mutex.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "arch/arch.h"
+#include "emulate/calls.h"
+#include "emulate/driver.h"
+#include "emulate/fdtable.h"
+#include "util/util.h"
+
+/* A thread in a kernel call that may wait for another program is looked at for this long... */
+#define SPIN_NS 2000000ull
+/* ... then again at each change, or after a simulated quantum that doubles up to this. */
+#define POLL_QUANTUM_FIRST 0.001
+#define POLL_QUANTUM_LAST 64.0
+
+struct emu emu;
+
+static const struct call_rule **rule_by_nr;
+static unsigned rule_count;
+static uint32_t nr_clone, nr_clone3, nr_vfork;
+
+static enum verdict warn_real_time(struct emu_thread *th, int64_t *result)
+{
+	(void)result;
+	emu_warn_once(th->t->nr, "timers run on real time, not simulated time");
+	return NATIVE;
+}
+
+static enum verdict warn_unmediated(struct emu_thread *th, int64_t *result)
+{
+	(void)result;
+	emu_warn_once(th->t->nr, "mediated sockets are not supported by this call");
+	return NATIVE;
+}
+
+/* Calls the kernel may keep waiting for another traced program. */
+static const struct call_rule kernel_rules[] = {
+	{ "wait4", NULL, MAY_BLOCK },
+	{ "waitid", NULL, MAY_BLOCK },
+	{ "futex", NULL, MAY_BLOCK },
+	{ "pause", NULL, MAY_BLOCK },
+	{ "rt_sigsuspend", NULL, MAY_BLOCK },
+	{ "rt_sigtimedwait", NULL, MAY_BLOCK },
+	{ "flock", NULL, MAY_BLOCK },
+	{ "semop", NULL, MAY_BLOCK },
+	{ "semtimedop", NULL, MAY_BLOCK },
+	{ "msgrcv", NULL, MAY_BLOCK },
+	{ "msgsnd", NULL, MAY_BLOCK },
+	{ "vfork", NULL, MAY_BLOCK },
+	{ "epoll_wait", NULL, MAY_BLOCK },
+	{ "epoll_pwait", NULL, MAY_BLOCK },
+	{ "epoll_pwait2", NULL, MAY_BLOCK },
+	{ "select", warn_unmediated, MAY_BLOCK },
+	{ "pselect6", warn_unmediated, MAY_BLOCK },
+	{ "sendfile", warn_unmediated, MAY_BLOCK },
+	{ "splice", warn_unmediated, MAY_BLOCK },
+	{ "alarm", warn_real_time, NEVER_BLOCKS },
+	{ "setitimer", warn_real_time, NEVER_BLOCKS },
+	{ "timer_settime", warn_real_time, NEVER_BLOCKS },
+	{ "timerfd_settime", warn_real_time, NEVER_BLOCKS },
+	{ NULL, NULL, NEVER_BLOCKS },
+};
+
+static void add_rules(const struct arch *a, const struct call_rule *rules)
+{
+	for (const struct call_rule *r = rules; r->name; r++) {
+		int nr = arch_syscall_nr(a, r->name);
+		if (nr >= 0)
+			rule_by_nr[nr] = r;
+	}
+}
+
+void driver_init(void)
+{
+	const struct arch *a = arch_native();
+	rule_count = a->nr_count;
+	rule_by_nr = rp_calloc(rule_count, sizeof(*rule_by_nr));
+	emu.warned = rp_calloc(rule_count, 1);
+	add_rules(a, kernel_rules);
+	add_rules(a, vtime_rules);
+	add_rules(a, random_rules);
+	add_rules(a, net_rules);
+	nr_clone = (uint32_t)arch_syscall_nr(a, "clone");
+	nr_clone3 = (uint32_t)arch_syscall_nr(a, "clone3");
+	nr_vfork = (uint32_t)arch_syscall_nr(a, "vfork");
+	emu.changed = sg_cond_init();
+	emu.lock = sg_mutex_init();
+}
+
+void driver_free(void)
+{
+	free(rule_by_nr);
+	free(emu.warned);
+	rule_by_nr = NULL;
+	emu.warned = NULL;
+}
+
+void emu_notify(void)
+{
+	if (!emu.finished)
+		sg_cond_notify_all(emu.changed);
+}
+
+void emu_wait(double timeout)
+{
+	sg_mutex_lock(emu.lock);
+	if (timeout < 0)
+		sg_cond_wait(emu.changed, emu.lock);
+	else
+		sg_cond_wait_for(emu.changed, emu.lock, timeout);
+	sg_mutex_unlock(emu.lock);
+}
+
+void emu_warn_once(uint32_t nr, const char *why)
+{
+	if (nr >= rule_count || emu.warned[nr])
+		return;
+	emu.warned[nr] = 1;
+	const char *name = arch_syscall_name(arch_native(), nr);
+	rp_warn("emulate: %s: %s; results may be wrong", name ? name : "unknown call", why);
+}
+
+void emu_add_process(struct emu_process *p)
+{
+	if (emu.nprocs == emu.procs_cap) {
+		emu.procs_cap = emu.procs_cap ? emu.procs_cap * 2 : 8;
+		emu.procs = rp_realloc(emu.procs, emu.procs_cap * sizeof(*emu.procs));
+	}
+	emu.procs[emu.nprocs++] = p;
+}
+
+int emu_read(struct emu_thread *th, uint64_t addr, void *buf, size_t len)
+{
+	return len == 0 || tracer_read(th->t, addr, buf, len) == (long)len ? 0 : -1;
+}
+
+int emu_write(struct emu_thread *th, uint64_t addr, const void *buf, size_t len)
+{
+	return len == 0 || tracer_write(th->t, addr, buf, len) == (long)len ? 0 : -1;
+}
+
+/* Whether I/O on this descriptor may wait for another program: pipes, sockets, terminals. */
+static int fd_may_block(pid_t pid, uint64_t fd)
+{
+	char path[64];
+	struct stat st;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%llu", (int)pid, (unsigned long long)fd);
+	if (stat(path, &st) < 0)
+		return 0;
+	/* Character devices of major 1 are /dev/null, /dev/zero, /dev/urandom and friends. */
+	return !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) || S_ISDIR(st.st_mode) ||
+		 (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1));
+}
+
+static int waits_for_child(struct tracee *t)
+{
+	if (t->nr == nr_clone)
+		return (t->args[0] & CLONE_VFORK) != 0;
+	if (t->nr == nr_clone3) {
+		uint64_t flags = 0;
+		return tracer_read(t, t->args[0], &flags, sizeof(flags)) == (long)sizeof(flags) && (flags & CLONE_VFORK);
+	}
+	return t->nr == nr_vfork;
+}
+
+/* Answers or lets through the call at its entry; returns whether the thread may now block in the kernel. */
+static int on_entry(struct emu_thread *th)
+{
+	struct tracee *t = th->t;
+	const struct call_rule *rule = t->nr < rule_count ? rule_by_nr[t->nr] : NULL;
+	th->exit_hook = NULL;
+	if (rule && rule->answer) {
+		int64_t result;
+		if (rule->answer(th, &result) == ANSWERED) {
+			if (th->t && tracer_skip(th->t, result) < 0 && errno != ESRCH)
+				rp_warn("emulate: cannot answer a call of %d: %s", (int)th->tid, strerror(errno));
+			return 0;
+		}
+	}
+	if (waits_for_child(t))
+		return 1;
+	if (!rule)
+		return 0;
+	return rule->blocking == MAY_BLOCK || (rule->blocking == BLOCKS_ON_FD0 && fd_may_block(th->proc->pid, t->args[0]));
+}
+
+/* Waits for the next stop of a thread that may be waiting in the kernel for another program. */
+static int step_polling(struct emu_thread *th)
+{
+	double quantum = POLL_QUANTUM_FIRST;
+	for (;;) {
+		uint64_t until = tracer_now() + SPIN_NS;
+		do {
+			int rc = tracer_step(emu.tr, th->tid, 1);
+			if (rc != 0 || th->event == EV_GONE)
+				return rc;
+			sched_yield();
+		} while (tracer_now() < until);
+		if (quantum > POLL_QUANTUM_LAST) {
+			emu_wait(-1);
+		} else {
+			emu_wait(quantum);
+			quantum *= 2;
+		}
+	}
+}
+
+static void end_thread(struct emu_thread *th)
+{
+	struct emu_process *p = th->proc;
+	free(th);
+	if (p->threads == 0 && p->ended && !p->deployed) {
+		free(p->command);
+		free(p);
+	}
+}
+
+static void drive(struct emu_thread *th)
+{
+	int may_block = 0;
+	for (;;) {
+		int rc = may_block ? step_polling(th) : tracer_step(emu.tr, th->tid, 0);
+		if (rc < 0)
+			emu.failed = 1;
+		if (rc <= 0 || th->event == EV_GONE)
+			break;
+		enum thread_event ev = th->event;
+		th->event = EV_NONE;
+		if (ev == EV_ENTRY) {
+			may_block = on_entry(th);
+			if (th->t)
+				tracer_release(emu.tr, th->t);
+		} else if (ev == EV_EXIT) {
+			if (th->exit_hook)
+				th->exit_hook(th, th->ret);
+			th->exit_hook = NULL;
+			may_block = 0;
+			tracer_release(emu.tr, th->t);
+		}
+		emu_notify();
+	}
+	emu_notify();
+	end_thread(th);
+}
+
+static void thread_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	drive(sg_actor_self_get_data());
+}
+
+void driver_spawn_actor(struct emu_thread *th, sg_host_t host)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "tid %d", (int)th->tid);
+	sg_actor_t a = sg_actor_init(name, host);
+	sg_actor_set_data(a, th);
+	sg_actor_start(a, thread_main, 0, NULL);
+}
+
+void driver_run_started(struct emu_process *p, pid_t pid)
+{
+	struct emu_thread *th = rp_calloc(1, sizeof(*th));
+	th->tid = pid;
+	th->proc = p;
+	th->t = tracer_find(emu.tr, pid);
+	th->t->user = th;
+	p->pid = pid;
+	p->threads = 1;
+	drive(th);
+}
+
+static void on_syscall_enter(void *ctx, struct tracee *t, uint64_t ts)
+{
+	(void)ctx;
+	(void)ts;
+	struct emu_thread *th = t->user;
+	if (!th)
+		return;
+	th->event = EV_ENTRY;
+	tracer_hold(t);
+}
+
+static void on_syscall_exit(void *ctx, struct tracee *t, int64_t ret, unsigned flags, uint64_t ts)
+{
+	(void)ctx;
+	(void)ts;
+	struct emu_thread *th = t->user;
+	if (!th || flags || !th->exit_hook)
+		return;
+	th->event = EV_EXIT;
+	th->ret = ret;
+	tracer_hold(t);
+}
+
+static void on_task_new(void *ctx, struct tracee *t, enum tracer_origin how, pid_t parent_tid, uint64_t clone_flags, uint64_t ts)
+{
+	(void)ctx;
+	(void)ts;
+	struct tracee *pt = tracer_find(emu.tr, parent_tid);
+	struct emu_thread *parent = pt ? pt->user : NULL;
+	if (how == TO_ROOT || !parent)
+		return;
+	struct emu_thread *th = rp_calloc(1, sizeof(*th));
+	th->tid = t->tid;
+	th->t = t;
+	if (how == TO_THREAD) {
+		th->proc = parent->proc;
+	} else {
+		struct emu_process *p = rp_calloc(1, sizeof(*p));
+		p->pid = t->pid;
+		p->host = parent->proc->host;
+		p->start = emu_clock();
+		if (clone_flags & CLONE_FILES) {
+			p->fds = parent->proc->fds;
+			p->fds->refs++;
+		} else {
+			p->fds = fdtable_copy(parent->proc->fds);
+		}
+		th->proc = p;
+	}
+	th->proc->threads++;
+	t->user = th;
+	driver_spawn_actor(th, th->proc->host);
+}
+
+static void on_exec(void *ctx, struct tracee *t, pid_t former, uint64_t ts)
+{
+	(void)ctx;
+	(void)former;
+	(void)ts;
+	struct emu_thread *th = t->user;
+	if (tracer_hide_vdso(t) < 0)
+		rp_warn("emulate: cannot hide the vDSO of %d (%s); its clock reads may bypass simulated time",
+			(int)t->tid, strerror(errno));
+	if (th)
+		fdtable_prune(th->proc->fds, t->pid);
+}
+
+static void on_task_exit(void *ctx, struct tracee *t, int status, uint64_t ts)
+{
+	(void)ctx;
+	(void)ts;
+	struct emu_thread *th = t->user;
+	if (!th)
+		return;
+	th->event = EV_GONE;
+	th->t = NULL;
+	struct emu_process *p = th->proc;
+	p->threads--;
+	if (t->tid == t->pid) {
+		p->ended = 1;
+		p->status = status;
+		p->end = emu_clock();
+		fdtable_unref(p->fds);
+		p->fds = NULL;
+	}
+}
+
+const struct tracer_handler driver_handler = {
+	.syscall_enter = on_syscall_enter,
+	.syscall_exit = on_syscall_exit,
+	.task_new = on_task_new,
+	.exec = on_exec,
+	.task_exit = on_task_exit,
+};

@@ -1,0 +1,16 @@
+/* The tracer handler that drives traced threads from SimGrid actors. */
+#ifndef REPRISE_EMULATE_DRIVER_H
+#define REPRISE_EMULATE_DRIVER_H
+
+#include "emulate/world.h"
+
+extern const struct tracer_handler driver_handler;
+
+/* Builds the call table and SimGrid synchronization; after simgrid_init and the platform. */
+void driver_init(void);
+void driver_free(void);
+
+/* Drives a process just started with tracer_start until its first thread ends. */
+void driver_run_started(struct emu_process *p, pid_t pid);
+
+#endif

@@ -1,0 +1,608 @@
+/*
+ * The socket calls of mediated descriptors, decoded from the program's registers and
+ * memory and answered by the mediated network (net.c). Calls on other descriptors run
+ * in the kernel. A mediated descriptor is a real, unused AF_INET socket in the program,
+ * so numbering, dup, fork inheritance and close-on-exec remain the kernel's.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "arch/arch.h"
+#include "emulate/calls.h"
+#include "emulate/fdtable.h"
+#include "emulate/net.h"
+#include "util/util.h"
+
+/* Reads and writes larger than this are served in parts, as a kernel may. */
+#define MAX_IO (16u << 20)
+#define MAX_IOV 1024
+
+#define ARG(i) (th->t->args[i])
+
+static struct sock *sock_at(struct emu_thread *th, uint64_t fd)
+{
+	return fd > INT32_MAX ? NULL : fdtable_get(th->proc->fds, (int)fd);
+}
+
+static int read_sockaddr(struct emu_thread *th, uint64_t addr, uint64_t len, uint32_t *ip, uint16_t *port)
+{
+	struct sockaddr_in sin;
+	if (len < sizeof(sin))
+		return -EINVAL;
+	if (emu_read(th, addr, &sin, sizeof(sin)) < 0)
+		return -EFAULT;
+	if (sin.sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	*ip = ntohl(sin.sin_addr.s_addr);
+	*port = ntohs(sin.sin_port);
+	return 0;
+}
+
+/* Fills a (struct sockaddr *, socklen_t *) pair as the kernel does: truncated, true length. */
+static int write_sockaddr(struct emu_thread *th, uint64_t addr, uint64_t lenp, uint32_t ip, uint16_t port)
+{
+	if (!addr)
+		return 0;
+	socklen_t len;
+	if (emu_read(th, lenp, &len, sizeof(len)) < 0)
+		return -EFAULT;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
+	socklen_t full = sizeof(sin);
+	if (emu_write(th, addr, &sin, len < full ? len : full) < 0 || emu_write(th, lenp, &full, sizeof(full)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+static void register_socket(struct emu_thread *th, int64_t ret)
+{
+	if (ret < 0)
+		return;
+	struct sock *s = sock_new(th->proc->host, (th->hook_arg & SOCK_NONBLOCK) != 0);
+	fdtable_set(th->proc->fds, (int)ret, s);
+	sock_unref(s);
+}
+
+static enum verdict answer_socket(struct emu_thread *th, int64_t *result)
+{
+	(void)result;
+	int domain = (int)ARG(0), type = (int)ARG(1) & 0xf;
+	if (domain == AF_INET && type == SOCK_STREAM) {
+		th->exit_hook = register_socket;
+		th->hook_arg = ARG(1);
+	} else if ((domain == AF_INET || domain == AF_INET6) && (type == SOCK_STREAM || type == SOCK_DGRAM)) {
+		emu_warn_once(th->t->nr, "only IPv4 TCP is mediated; this socket uses the real network");
+	}
+	return NATIVE;
+}
+
+static enum verdict answer_bind(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	uint32_t ip;
+	uint16_t port;
+	int rc = read_sockaddr(th, ARG(1), ARG(2), &ip, &port);
+	*result = rc < 0 ? rc : sock_bind(s, ip, port);
+	return ANSWERED;
+}
+
+static enum verdict answer_listen(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	*result = sock_listen(s, (int)ARG(1));
+	return ANSWERED;
+}
+
+static enum verdict answer_connect(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	uint32_t ip;
+	uint16_t port;
+	int rc = read_sockaddr(th, ARG(1), ARG(2), &ip, &port);
+	*result = rc < 0 ? rc : sock_connect(s, ip, port);
+	return ANSWERED;
+}
+
+/* accept ran as socket(): the new placeholder descriptor now stands for the accepted connection. */
+static void finish_accept(struct emu_thread *th, int64_t ret)
+{
+	struct sock *conn = (struct sock *)(uintptr_t)th->hook_arg;
+	if (ret >= 0) {
+		sock_set_nonblock(conn, th->t->nr == (uint32_t)arch_syscall_nr(arch_native(), "accept4") &&
+						(th->t->args[3] & SOCK_NONBLOCK));
+		fdtable_set(th->proc->fds, (int)ret, conn);
+		uint32_t ip;
+		uint16_t port;
+		if (sock_address(conn, 1, &ip, &port) == 0 && write_sockaddr(th, th->t->args[1], th->t->args[2], ip, port) < 0)
+			tracer_set_return(th->t, -EFAULT);
+	}
+	sock_unref(conn);
+}
+
+static enum verdict answer_accept(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	int accept4 = th->t->nr == (uint32_t)arch_syscall_nr(arch_native(), "accept4");
+	int flags = accept4 ? (int)ARG(3) : 0;
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) {
+		*result = -EINVAL;
+		return ANSWERED;
+	}
+	struct sock *conn;
+	int rc = sock_accept(s, 0, &conn);
+	if (rc < 0) {
+		*result = rc;
+		return ANSWERED;
+	}
+	/* The kernel makes the new descriptor: the call becomes socket() for a placeholder. */
+	uint64_t args[6] = { AF_INET, SOCK_STREAM | (uint64_t)flags, 0, 0, 0, 0 };
+	if (tracer_rewrite(th->t, (uint32_t)arch_syscall_nr(arch_native(), "socket"), args) < 0) {
+		sock_unref(conn);
+		*result = -ENOMEM;
+		return ANSWERED;
+	}
+	th->exit_hook = finish_accept;
+	th->hook_arg = (uint64_t)(uintptr_t)conn;
+	return NATIVE;
+}
+
+static enum verdict answer_address(struct emu_thread *th, int64_t *result, int peer)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	uint32_t ip;
+	uint16_t port;
+	int rc = sock_address(s, peer, &ip, &port);
+	*result = rc < 0 ? rc : write_sockaddr(th, ARG(1), ARG(2), ip, port);
+	return ANSWERED;
+}
+
+static enum verdict answer_getsockname(struct emu_thread *th, int64_t *result)
+{
+	return answer_address(th, result, 0);
+}
+
+static enum verdict answer_getpeername(struct emu_thread *th, int64_t *result)
+{
+	return answer_address(th, result, 1);
+}
+
+static enum verdict answer_shutdown(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	*result = sock_shutdown(s, (int)ARG(1));
+	return ANSWERED;
+}
+
+static enum verdict answer_setsockopt(struct emu_thread *th, int64_t *result)
+{
+	/* Options tune a real network stack; the simulated one has none of those knobs. */
+	if (!sock_at(th, ARG(0)))
+		return NATIVE;
+	*result = 0;
+	return ANSWERED;
+}
+
+static enum verdict answer_getsockopt(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	if (ARG(1) == SOL_SOCKET && ARG(2) == SO_ERROR) {
+		int err = sock_take_error(s);
+		socklen_t len = sizeof(err);
+		*result = emu_write(th, ARG(3), &err, sizeof(err)) < 0 || emu_write(th, ARG(4), &len, sizeof(len)) < 0 ? -EFAULT : 0;
+		return ANSWERED;
+	}
+	emu_warn_once(th->t->nr, "only SO_ERROR is answered for mediated sockets; other options come from an unused local socket");
+	return NATIVE;
+}
+
+/* Data moved by the write family, from the program's buffers. */
+static int64_t send_bytes(struct emu_thread *th, struct sock *s, const void *buf, size_t len, int flags)
+{
+	int broken;
+	int64_t n = sock_send(s, buf, len, flags & MSG_DONTWAIT, &broken);
+	if (broken && !(flags & MSG_NOSIGNAL))
+		syscall(SYS_tgkill, th->proc->pid, th->tid, SIGPIPE);
+	return n;
+}
+
+static int64_t gather(struct emu_thread *th, uint64_t iov_addr, uint64_t iovcnt, uint8_t **out)
+{
+	if (iovcnt > MAX_IOV)
+		return -EINVAL;
+	struct iovec iov[MAX_IOV];
+	if (iovcnt && emu_read(th, iov_addr, iov, iovcnt * sizeof(iov[0])) < 0)
+		return -EFAULT;
+	size_t total = 0;
+	for (size_t i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len < MAX_IO - total ? iov[i].iov_len : MAX_IO - total;
+	uint8_t *buf = rp_malloc(total ? total : 1);
+	size_t off = 0;
+	for (size_t i = 0; i < iovcnt && off < total; i++) {
+		size_t n = iov[i].iov_len < total - off ? iov[i].iov_len : total - off;
+		if (emu_read(th, (uint64_t)(uintptr_t)iov[i].iov_base, buf + off, n) < 0) {
+			free(buf);
+			return -EFAULT;
+		}
+		off += n;
+	}
+	*out = buf;
+	return (int64_t)total;
+}
+
+static int scatter(struct emu_thread *th, uint64_t iov_addr, uint64_t iovcnt, const uint8_t *buf, size_t len)
+{
+	struct iovec iov[MAX_IOV];
+	if (iovcnt > MAX_IOV || (iovcnt && emu_read(th, iov_addr, iov, iovcnt * sizeof(iov[0])) < 0))
+		return -EFAULT;
+	size_t off = 0;
+	for (size_t i = 0; i < iovcnt && off < len; i++) {
+		size_t n = iov[i].iov_len < len - off ? iov[i].iov_len : len - off;
+		if (emu_write(th, (uint64_t)(uintptr_t)iov[i].iov_base, buf + off, n) < 0)
+			return -EFAULT;
+		off += n;
+	}
+	return 0;
+}
+
+static size_t iov_capacity(struct emu_thread *th, uint64_t iov_addr, uint64_t iovcnt)
+{
+	struct iovec iov[MAX_IOV];
+	if (iovcnt > MAX_IOV || (iovcnt && emu_read(th, iov_addr, iov, iovcnt * sizeof(iov[0])) < 0))
+		return 0;
+	size_t total = 0;
+	for (size_t i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len < MAX_IO - total ? iov[i].iov_len : MAX_IO - total;
+	return total;
+}
+
+static int64_t send_from(struct emu_thread *th, struct sock *s, uint64_t addr, uint64_t len, int flags)
+{
+	size_t n = len < MAX_IO ? (size_t)len : MAX_IO;
+	uint8_t *buf = rp_malloc(n ? n : 1);
+	int64_t rc = emu_read(th, addr, buf, n) < 0 ? -EFAULT : send_bytes(th, s, buf, n, flags);
+	free(buf);
+	return rc;
+}
+
+static int64_t recv_into(struct emu_thread *th, struct sock *s, uint64_t addr, uint64_t len, int flags)
+{
+	size_t n = len < MAX_IO ? (size_t)len : MAX_IO;
+	uint8_t *buf = rp_malloc(n ? n : 1);
+	int64_t rc = sock_recv(s, buf, n, flags & MSG_DONTWAIT, flags & MSG_PEEK);
+	if (rc > 0 && emu_write(th, addr, buf, (size_t)rc) < 0)
+		rc = -EFAULT;
+	free(buf);
+	return rc;
+}
+
+static enum verdict answer_write(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	*result = send_from(th, s, ARG(1), ARG(2), 0);
+	return ANSWERED;
+}
+
+static enum verdict answer_read(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	*result = recv_into(th, s, ARG(1), ARG(2), 0);
+	return ANSWERED;
+}
+
+static enum verdict answer_sendto(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	*result = ARG(4) ? -EISCONN : send_from(th, s, ARG(1), ARG(2), (int)ARG(3));
+	return ANSWERED;
+}
+
+static enum verdict answer_recvfrom(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	*result = recv_into(th, s, ARG(1), ARG(2), (int)ARG(3));
+	uint32_t ip;
+	uint16_t port;
+	if (*result >= 0 && ARG(4) && sock_address(s, 1, &ip, &port) == 0 && write_sockaddr(th, ARG(4), ARG(5), ip, port) < 0)
+		*result = -EFAULT;
+	return ANSWERED;
+}
+
+static int64_t vector_send(struct emu_thread *th, struct sock *s, uint64_t iov, uint64_t cnt, int flags)
+{
+	uint8_t *buf;
+	int64_t len = gather(th, iov, cnt, &buf);
+	if (len < 0)
+		return len;
+	int64_t rc = send_bytes(th, s, buf, (size_t)len, flags);
+	free(buf);
+	return rc;
+}
+
+static int64_t vector_recv(struct emu_thread *th, struct sock *s, uint64_t iov, uint64_t cnt, int flags)
+{
+	size_t cap = iov_capacity(th, iov, cnt);
+	uint8_t *buf = rp_malloc(cap ? cap : 1);
+	int64_t rc = sock_recv(s, buf, cap, flags & MSG_DONTWAIT, flags & MSG_PEEK);
+	if (rc > 0 && scatter(th, iov, cnt, buf, (size_t)rc) < 0)
+		rc = -EFAULT;
+	free(buf);
+	return rc;
+}
+
+static enum verdict answer_writev(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	*result = vector_send(th, s, ARG(1), ARG(2), 0);
+	return ANSWERED;
+}
+
+static enum verdict answer_readv(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	*result = vector_recv(th, s, ARG(1), ARG(2), 0);
+	return ANSWERED;
+}
+
+static enum verdict answer_sendmsg(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	struct msghdr mh;
+	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
+		*result = -EFAULT;
+	else if (mh.msg_name)
+		*result = -EISCONN;
+	else
+		*result = vector_send(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2));
+	return ANSWERED;
+}
+
+static enum verdict answer_recvmsg(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	struct msghdr mh;
+	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0) {
+		*result = -EFAULT;
+		return ANSWERED;
+	}
+	*result = vector_recv(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2));
+	if (*result < 0)
+		return ANSWERED;
+	uint32_t ip = 0;
+	uint16_t port = 0;
+	sock_address(s, 1, &ip, &port);
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
+	socklen_t namelen = mh.msg_name ? (mh.msg_namelen < sizeof(sin) ? mh.msg_namelen : sizeof(sin)) : 0;
+	if (namelen && emu_write(th, (uint64_t)(uintptr_t)mh.msg_name, &sin, namelen) < 0)
+		*result = -EFAULT;
+	mh.msg_namelen = mh.msg_name ? sizeof(sin) : 0;
+	mh.msg_controllen = 0;
+	mh.msg_flags = 0;
+	if (emu_write(th, ARG(1), &mh, sizeof(mh)) < 0)
+		*result = -EFAULT;
+	return ANSWERED;
+}
+
+static void forget_fd(struct emu_thread *th, int64_t ret)
+{
+	if (ret == 0)
+		fdtable_clear(th->proc->fds, (int)th->hook_arg);
+}
+
+static enum verdict answer_close(struct emu_thread *th, int64_t *result)
+{
+	(void)result;
+	if (sock_at(th, ARG(0))) {
+		th->exit_hook = forget_fd;
+		th->hook_arg = ARG(0);
+	}
+	return NATIVE;
+}
+
+/* The new descriptor names what the old one named: a mediated socket, or nothing reprise follows. */
+static void copy_fd(struct emu_thread *th, int64_t ret)
+{
+	if (ret < 0)
+		return;
+	struct sock *s = sock_at(th, th->hook_arg);
+	if (s)
+		fdtable_set(th->proc->fds, (int)ret, s);
+	else
+		fdtable_clear(th->proc->fds, (int)ret);
+}
+
+static enum verdict answer_dup(struct emu_thread *th, int64_t *result)
+{
+	(void)result;
+	th->exit_hook = copy_fd;
+	th->hook_arg = ARG(0);
+	return NATIVE;
+}
+
+static void follow_setfl(struct emu_thread *th, int64_t ret)
+{
+	struct sock *s = sock_at(th, th->t->args[0]);
+	if (ret == 0 && s)
+		sock_set_nonblock(s, (th->hook_arg & O_NONBLOCK) != 0);
+}
+
+static enum verdict answer_fcntl(struct emu_thread *th, int64_t *result)
+{
+	(void)result;
+	if (!sock_at(th, ARG(0)))
+		return NATIVE;
+	if (ARG(1) == F_DUPFD || ARG(1) == F_DUPFD_CLOEXEC) {
+		th->exit_hook = copy_fd;
+		th->hook_arg = ARG(0);
+	} else if (ARG(1) == F_SETFL) {
+		th->exit_hook = follow_setfl;
+		th->hook_arg = ARG(2);
+	}
+	return NATIVE;
+}
+
+static enum verdict answer_ioctl(struct emu_thread *th, int64_t *result)
+{
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
+		return NATIVE;
+	if (ARG(1) == FIONREAD) {
+		int n = (int)sock_readable(s);
+		*result = emu_write(th, ARG(2), &n, sizeof(n)) < 0 ? -EFAULT : 0;
+		return ANSWERED;
+	}
+	if (ARG(1) == FIONBIO) {
+		int on;
+		if (emu_read(th, ARG(2), &on, sizeof(on)) < 0) {
+			*result = -EFAULT;
+			return ANSWERED;
+		}
+		sock_set_nonblock(s, on != 0);
+	}
+	return NATIVE;
+}
+
+/* poll and ppoll over mediated sockets: ready now, or wait in simulated time. */
+static enum verdict answer_poll_common(struct emu_thread *th, int64_t *result, double timeout)
+{
+	uint64_t nfds = ARG(1);
+	if (nfds > 4096)
+		return NATIVE;
+	struct pollfd *fds = rp_malloc((nfds ? nfds : 1) * sizeof(*fds));
+	if (nfds && emu_read(th, ARG(0), fds, nfds * sizeof(*fds)) < 0) {
+		free(fds);
+		*result = -EFAULT;
+		return ANSWERED;
+	}
+	size_t mediated = 0, other = 0;
+	for (size_t i = 0; i < nfds; i++) {
+		if (fds[i].fd < 0)
+			continue;
+		if (sock_at(th, (uint64_t)fds[i].fd))
+			mediated++;
+		else
+			other++;
+	}
+	if (!mediated) {
+		free(fds);
+		return NATIVE;
+	}
+	if (other)
+		emu_warn_once(th->t->nr, "descriptors that are not mediated sockets are reported as never ready");
+	double deadline = timeout < 0 ? -1 : emu_clock() + timeout;
+	for (;;) {
+		int ready = 0;
+		for (size_t i = 0; i < nfds; i++) {
+			struct sock *s = fds[i].fd < 0 ? NULL : sock_at(th, (uint64_t)fds[i].fd);
+			fds[i].revents = s ? sock_poll(s) & (fds[i].events | POLLERR | POLLHUP) : 0;
+			ready += fds[i].revents != 0;
+		}
+		double left = deadline < 0 ? -1 : deadline - emu_clock();
+		if (ready || (deadline >= 0 && left <= 0)) {
+			*result = emu_write(th, ARG(0), fds, nfds * sizeof(*fds)) < 0 ? -EFAULT : ready;
+			break;
+		}
+		emu_wait(left);
+	}
+	free(fds);
+	return ANSWERED;
+}
+
+static enum verdict answer_poll(struct emu_thread *th, int64_t *result)
+{
+	int ms = (int)ARG(2);
+	return answer_poll_common(th, result, ms < 0 ? -1 : ms / 1000.0);
+}
+
+static enum verdict answer_ppoll(struct emu_thread *th, int64_t *result)
+{
+	struct timespec ts;
+	double timeout = -1;
+	if (ARG(2)) {
+		if (emu_read(th, ARG(2), &ts, sizeof(ts)) < 0) {
+			*result = -EFAULT;
+			return ANSWERED;
+		}
+		timeout = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	}
+	return answer_poll_common(th, result, timeout);
+}
+
+static enum verdict answer_epoll_ctl(struct emu_thread *th, int64_t *result)
+{
+	(void)result;
+	if (sock_at(th, ARG(2)))
+		emu_warn_once(th->t->nr, "epoll does not see mediated sockets yet; readiness will be wrong");
+	return NATIVE;
+}
+
+const struct call_rule net_rules[] = {
+	{ "socket", answer_socket, NEVER_BLOCKS },
+	{ "bind", answer_bind, NEVER_BLOCKS },
+	{ "listen", answer_listen, NEVER_BLOCKS },
+	{ "connect", answer_connect, MAY_BLOCK },
+	{ "accept", answer_accept, MAY_BLOCK },
+	{ "accept4", answer_accept, MAY_BLOCK },
+	{ "getsockname", answer_getsockname, NEVER_BLOCKS },
+	{ "getpeername", answer_getpeername, NEVER_BLOCKS },
+	{ "shutdown", answer_shutdown, NEVER_BLOCKS },
+	{ "setsockopt", answer_setsockopt, NEVER_BLOCKS },
+	{ "getsockopt", answer_getsockopt, NEVER_BLOCKS },
+	{ "read", answer_read, BLOCKS_ON_FD0 },
+	{ "write", answer_write, BLOCKS_ON_FD0 },
+	{ "readv", answer_readv, BLOCKS_ON_FD0 },
+	{ "writev", answer_writev, BLOCKS_ON_FD0 },
+	{ "sendto", answer_sendto, MAY_BLOCK },
+	{ "recvfrom", answer_recvfrom, MAY_BLOCK },
+	{ "sendmsg", answer_sendmsg, MAY_BLOCK },
+	{ "recvmsg", answer_recvmsg, MAY_BLOCK },
+	{ "close", answer_close, NEVER_BLOCKS },
+	{ "dup", answer_dup, NEVER_BLOCKS },
+	{ "dup2", answer_dup, NEVER_BLOCKS },
+	{ "dup3", answer_dup, NEVER_BLOCKS },
+	{ "fcntl", answer_fcntl, MAY_BLOCK },
+	{ "ioctl", answer_ioctl, NEVER_BLOCKS },
+	{ "poll", answer_poll, MAY_BLOCK },
+	{ "ppoll", answer_ppoll, MAY_BLOCK },
+	{ "epoll_ctl", answer_epoll_ctl, NEVER_BLOCKS },
+	{ NULL, NULL, NEVER_BLOCKS },
+};

@@ -1,0 +1,76 @@
+/*
+ * The emulation's shared state: the programs being driven, on which simulated host, and
+ * the calls answered for them. Every actor runs on SimGrid's one OS thread (raw
+ * contexts), which is also the ptrace tracer, so nothing here needs locking.
+ */
+#ifndef REPRISE_EMULATE_WORLD_H
+#define REPRISE_EMULATE_WORLD_H
+
+#include <simgrid/cond.h>
+#include <simgrid/forward.h>
+#include <simgrid/mutex.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "tracer/tracer.h"
+
+struct fdtable;
+
+struct emu {
+	struct tracer *tr;
+	double epoch;            /* seconds since 1970 at simulated time 0 */
+	uint64_t seed;
+	int seeded;              /* --seed given: getrandom is answered */
+	int failed;              /* a one-line error was printed; stop starting programs */
+	int finished;            /* simgrid_run returned: nobody is left to wake */
+	/* Broadcast at every change other actors may wait for: data, connections, exits. */
+	sg_cond_t changed;
+	sg_mutex_t lock;
+	struct emu_process **procs; /* every deployed process, for the report */
+	size_t nprocs, procs_cap;
+	unsigned char *warned;   /* per syscall number: the "not handled correctly" warning was given */
+};
+
+struct emu_process {
+	pid_t pid;
+	sg_host_t host;
+	char *command;           /* argv joined by spaces, for the report */
+	double start, end;
+	int status;              /* wait status, valid when ended */
+	int ended, deployed;
+	struct fdtable *fds;
+	size_t threads;          /* live threads driven by actors */
+};
+
+enum thread_event { EV_NONE, EV_ENTRY, EV_EXIT, EV_GONE };
+
+struct emu_thread;
+typedef void (*exit_hook_fn)(struct emu_thread *th, int64_t ret);
+
+struct emu_thread {
+	pid_t tid;
+	struct emu_process *proc;
+	struct tracee *t;        /* NULL once the thread is gone */
+	enum thread_event event;
+	int64_t ret;             /* the result at EV_EXIT */
+	exit_hook_fn exit_hook;  /* set at entry for natively run calls that reprise must follow */
+	uint64_t hook_arg;
+	int may_block;           /* the native call in progress may wait for another tracee */
+};
+
+extern struct emu emu;
+
+/* Starts an actor on host that drives thread th. */
+void driver_spawn_actor(struct emu_thread *th, sg_host_t host);
+
+/* Wakes every actor waiting for a change; waits for one, or until timeout (< 0: none). */
+void emu_notify(void);
+void emu_wait(double timeout);
+
+/* Prints the "may be wrong" warning for a call once per syscall name. */
+void emu_warn_once(uint32_t nr, const char *why);
+
+/* Records a deployed process for the final report. */
+void emu_add_process(struct emu_process *p);
+
+#endif
