@@ -6,6 +6,8 @@
  * in simulated time stays stopped at the call's entry while its actor waits in SimGrid.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <simgrid/actor.h>
 #include <simgrid/cond.h>
@@ -24,17 +26,24 @@
 #include "emulate/fdtable.h"
 #include "util/util.h"
 
-/* A thread in a kernel call that may wait for another program is looked at for this long... */
-#define SPIN_NS 2000000ull
-/* ... then again at each change, or after a simulated quantum that doubles up to this. */
+/*
+ * A thread in a kernel call that may wait for another program is looked at for this
+ * long, then again at each change another actor makes, or after a simulated quantum
+ * that doubles each time nothing changed; past the last one, only changes wake it (a
+ * thread waiting in the kernel for nothing a program does would otherwise keep the
+ * simulation going forever).
+ */
+#define SPIN_NS 200000ull
+/* A parent learns of a child's end a little after reprise reaps it: look longer then. */
+#define SPIN_AFTER_DEATH_NS 20000000ull
 #define POLL_QUANTUM_FIRST 0.001
-#define POLL_QUANTUM_LAST 64.0
+#define POLL_QUANTUM_LAST 3600.0
 
 struct emu emu;
 
 static const struct call_rule **rule_by_nr;
 static unsigned rule_count;
-static uint32_t nr_clone, nr_clone3, nr_vfork;
+static uint32_t nr_clone, nr_clone3, nr_vfork, nr_write, nr_writev;
 
 static enum verdict warn_real_time(struct emu_thread *th, int64_t *result)
 {
@@ -100,8 +109,9 @@ void driver_init(void)
 	nr_clone = (uint32_t)arch_syscall_nr(a, "clone");
 	nr_clone3 = (uint32_t)arch_syscall_nr(a, "clone3");
 	nr_vfork = (uint32_t)arch_syscall_nr(a, "vfork");
+	nr_write = (uint32_t)arch_syscall_nr(a, "write");
+	nr_writev = (uint32_t)arch_syscall_nr(a, "writev");
 	emu.changed = sg_cond_init();
-	emu.lock = sg_mutex_init();
 }
 
 void driver_free(void)
@@ -114,18 +124,31 @@ void driver_free(void)
 
 void emu_notify(void)
 {
+	emu.generation++;
 	if (!emu.finished)
 		sg_cond_notify_all(emu.changed);
 }
 
-void emu_wait(double timeout)
+/*
+ * Every SimGrid call may let other actors run, the mutex's lock included: a change
+ * made meanwhile is seen through the generation, taken before any such call. Each wait
+ * has a mutex of its own: SimGrid 3.32 can return from a timed-out wait without the
+ * mutex when another actor holds it, so a shared one would break.
+ */
+int emu_wait(double timeout)
 {
-	sg_mutex_lock(emu.lock);
-	if (timeout < 0)
-		sg_cond_wait(emu.changed, emu.lock);
-	else
-		sg_cond_wait_for(emu.changed, emu.lock, timeout);
-	sg_mutex_unlock(emu.lock);
+	uint64_t seen = emu.generation;
+	sg_mutex_t lock = sg_mutex_init();
+	sg_mutex_lock(lock);
+	if (emu.generation == seen) {
+		if (timeout < 0)
+			sg_cond_wait(emu.changed, lock);
+		else
+			sg_cond_wait_for(emu.changed, lock, timeout);
+	}
+	sg_mutex_unlock(lock);
+	sg_mutex_destroy(lock);
+	return emu.generation != seen;
 }
 
 void emu_warn_once(uint32_t nr, const char *why)
@@ -156,8 +179,11 @@ int emu_write(struct emu_thread *th, uint64_t addr, const void *buf, size_t len)
 	return len == 0 || tracer_write(th->t, addr, buf, len) == (long)len ? 0 : -1;
 }
 
-/* Whether I/O on this descriptor may wait for another program: pipes, sockets, terminals. */
-static int fd_may_block(pid_t pid, uint64_t fd)
+/*
+ * Whether reading or writing count bytes on this descriptor may wait for another
+ * program: a pipe without data to read or room to write, a socket or terminal.
+ */
+static int fd_may_block(pid_t pid, uint64_t fd, int writing, uint64_t count)
 {
 	char path[64];
 	struct stat st;
@@ -165,8 +191,24 @@ static int fd_may_block(pid_t pid, uint64_t fd)
 	if (stat(path, &st) < 0)
 		return 0;
 	/* Character devices of major 1 are /dev/null, /dev/zero, /dev/urandom and friends. */
-	return !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) || S_ISDIR(st.st_mode) ||
-		 (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1));
+	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) || S_ISDIR(st.st_mode) || (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1))
+		return 0;
+	if (!S_ISFIFO(st.st_mode))
+		return 1;
+	/* A description of our own on the same pipe tells what it holds without touching the program's. */
+	int pipe_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (pipe_fd < 0)
+		return 1;
+	int queued = 0, capacity = fcntl(pipe_fd, F_GETPIPE_SZ);
+	int blocks = ioctl(pipe_fd, FIONREAD, &queued) < 0 || capacity < 0 ||
+		     (writing ? (uint64_t)queued + count > (uint64_t)capacity : queued == 0);
+	close(pipe_fd);
+	return blocks;
+}
+
+static int is_write(uint32_t nr)
+{
+	return nr == nr_write || nr == nr_writev;
 }
 
 static int waits_for_child(struct tracee *t)
@@ -198,27 +240,29 @@ static int on_entry(struct emu_thread *th)
 		return 1;
 	if (!rule)
 		return 0;
-	return rule->blocking == MAY_BLOCK || (rule->blocking == BLOCKS_ON_FD0 && fd_may_block(th->proc->pid, t->args[0]));
+	if (rule->blocking == BLOCKS_ON_FD0)
+		return fd_may_block(th->proc->pid, t->args[0], is_write(t->nr), t->nr == nr_write ? t->args[2] : 0);
+	return rule->blocking == MAY_BLOCK;
 }
 
 /* Waits for the next stop of a thread that may be waiting in the kernel for another program. */
 static int step_polling(struct emu_thread *th)
 {
 	double quantum = POLL_QUANTUM_FIRST;
+	uint64_t deaths = emu.deaths;
 	for (;;) {
-		uint64_t until = tracer_now() + SPIN_NS;
+		uint64_t until = tracer_now() + (emu.deaths != deaths ? SPIN_AFTER_DEATH_NS : SPIN_NS);
+		deaths = emu.deaths;
 		do {
 			int rc = tracer_step(emu.tr, th->tid, 1);
 			if (rc != 0 || th->event == EV_GONE)
 				return rc;
 			sched_yield();
 		} while (tracer_now() < until);
-		if (quantum > POLL_QUANTUM_LAST) {
+		if (quantum > POLL_QUANTUM_LAST)
 			emu_wait(-1);
-		} else {
-			emu_wait(quantum);
+		else if (!emu_wait(quantum))
 			quantum *= 2;
-		}
 	}
 }
 
@@ -364,6 +408,7 @@ static void on_task_exit(void *ctx, struct tracee *t, int status, uint64_t ts)
 		return;
 	th->event = EV_GONE;
 	th->t = NULL;
+	emu.deaths++;
 	struct emu_process *p = th->proc;
 	p->threads--;
 	if (t->tid == t->pid) {

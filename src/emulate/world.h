@@ -8,7 +8,6 @@
 
 #include <simgrid/cond.h>
 #include <simgrid/forward.h>
-#include <simgrid/mutex.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -25,7 +24,8 @@ struct emu {
 	int finished;            /* simgrid_run returned: nobody is left to wake */
 	/* Broadcast at every change other actors may wait for: data, connections, exits. */
 	sg_cond_t changed;
-	sg_mutex_t lock;
+	uint64_t generation;     /* counts the broadcasts */
+	uint64_t deaths;         /* counts the threads reaped */
 	struct emu_process **procs; /* every deployed process, for the report */
 	size_t nprocs, procs_cap;
 	unsigned char *warned;   /* per syscall number: the "not handled correctly" warning was given */
@@ -63,9 +63,13 @@ extern struct emu emu;
 /* Starts an actor on host that drives thread th. */
 void driver_spawn_actor(struct emu_thread *th, sg_host_t host);
 
-/* Wakes every actor waiting for a change; waits for one, or until timeout (< 0: none). */
+/*
+ * Wakes every actor waiting for a change; waits for a change since the caller last
+ * looked (without a SimGrid call in between), or until timeout (< 0: none). Returns
+ * whether something changed.
+ */
 void emu_notify(void);
-void emu_wait(double timeout);
+int emu_wait(double timeout);
 
 /* Prints the "may be wrong" warning for a call once per syscall name. */
 void emu_warn_once(uint32_t nr, const char *why);
