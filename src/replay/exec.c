@@ -169,7 +169,7 @@ static char *base_dir(struct replay_process *proc, int64_t dirfd, int64_t *err, 
 static char *full_path(struct replay_process *proc, const char *path, int64_t dirfd, int64_t *err, struct exec_result *r)
 {
 	if (path[0] == '/')
-		return rp_strdup(path);
+		return sandbox_join(NULL, path);
 	char *base = base_dir(proc, dirfd, err, r);
 	if (!base)
 		return NULL;

@@ -36,40 +36,6 @@ void fact_store_free(struct fact_store *s)
 	}
 }
 
-char *facts_normalize(const char *base, const char *path)
-{
-	size_t cap = strlen(base) + strlen(path) + 3;
-	char *joined = rp_malloc(cap);
-	snprintf(joined, cap, "%s/%s", path[0] == '/' ? "" : base, path);
-	char *out = rp_malloc(cap);
-	size_t len = 0;
-	for (char *p = joined; *p;) {
-		while (*p == '/')
-			p++;
-		char *end = p;
-		while (*end && *end != '/')
-			end++;
-		size_t n = (size_t)(end - p);
-		if (n == 0 || (n == 1 && p[0] == '.')) {
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (len > 0 && out[len - 1] != '/')
-				len--;
-			if (len > 0)
-				len--;
-		} else {
-			out[len++] = '/';
-			memcpy(out + len, p, n);
-			len += n;
-		}
-		p = end;
-	}
-	if (!len)
-		out[len++] = '/';
-	out[len] = 0;
-	free(joined);
-	return out;
-}
-
 static unsigned hash_path(const char *p)
 {
 	uint32_t h = 2166136261u;
@@ -95,6 +61,9 @@ struct path_facts *facts_of(struct fact_store *s, const char *path)
 
 void facts_decide(struct path_facts *f, uint8_t state)
 {
+	/* a file the program opened with O_CREAT existed only if bytes or a size showed it */
+	if (state == FACT_EXISTED && f->maybe_created)
+		state = FACT_ABSENT;
 	if (f->state == FACT_UNDECIDED)
 		f->state = state;
 }

@@ -48,9 +48,6 @@ struct fact_store {
 void fact_store_init(struct fact_store *s, const struct sandbox *sb, const struct data_fill *fill);
 void fact_store_free(struct fact_store *s);
 
-/* Makes `path` absolute against base and removes ".", ".." and repeated slashes: a new string. */
-char *facts_normalize(const char *base, const char *path);
-
 /* The facts of a normalized path, created undecided. */
 struct path_facts *facts_of(struct fact_store *s, const char *path);
 

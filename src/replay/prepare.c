@@ -153,7 +153,7 @@ static char *path_arg(struct prep_process *q, const struct sys_entry *e, const s
 	}
 	if (!s[0])
 		return NULL;
-	return facts_normalize(base, s);
+	return sandbox_join(base, s);
 }
 
 static int path_index(const struct sys_entry *e, int nth)
@@ -248,7 +248,7 @@ static void note_dirents(struct prep *p, struct path_facts *dir, const struct rp
 			return;
 		const char *name = (const char *)buf + at + 19;
 		if (strcmp(name, ".") && strcmp(name, "..")) {
-			char *child = facts_normalize(dir->path, name);
+			char *child = sandbox_join(dir->path, name);
 			struct path_facts *f = facts_of(&p->store, child);
 			free(child);
 			facts_decide(f, FACT_EXISTED);
@@ -257,6 +257,14 @@ static void note_dirents(struct prep *p, struct path_facts *dir, const struct rp
 		}
 		at += reclen;
 	}
+}
+
+/* A name was added to or removed from the directory holding path: its later listings say nothing of the start. */
+static void parent_changed(struct prep *p, const char *path)
+{
+	char *parent = sandbox_join(path, "..");
+	facts_of(&p->store, parent)->changed = 1;
+	free(parent);
 }
 
 static void install(struct prep_process *q, int64_t fd, struct path_facts *file, uint8_t stdio)
@@ -296,6 +304,8 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 			facts_decide(f, FACT_ABSENT);
 		else if (flags & O_CREAT)
 			f->maybe_created = f->state == FACT_UNDECIDED;
+		if ((flags & O_CREAT) && f->state != FACT_EXISTED)
+			parent_changed(p, f->path);
 		else
 			facts_decide(f, FACT_EXISTED);
 		if ((flags & O_DIRECTORY) && !f->type && !f->changed)
@@ -327,11 +337,17 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 		if (ret >= 0 && f) {
 			facts_decide(f, FACT_EXISTED);
 			f->changed = 1;
+			parent_changed(p, f->path);
 		}
 		for (int k = 1; ret >= 0 && path_index(e, k) >= 0; k++) {
 			char *other = path_arg(q, e, enter, path_index(e, k));
-			if (other)
-				facts_of(&p->store, other)->changed = 1;
+			if (other) {
+				/* a rename's or link's new name: the program made what is there now */
+				struct path_facts *o = facts_of(&p->store, other);
+				facts_decide(o, FACT_ABSENT);
+				o->changed = 1;
+				parent_changed(p, other);
+			}
 			free(other);
 		}
 		break;
@@ -347,6 +363,8 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 			if (ret == -EEXIST && !m->type && strstr(e->name, "mkdir"))
 				m->type = S_IFDIR;
 			m->changed |= ret >= 0;
+			if (ret >= 0)
+				parent_changed(p, made);
 		}
 		free(made);
 		break;

@@ -23,7 +23,7 @@ static const struct {
 	IO(lseek), IO(fsync), IO(fdatasync), IO(sync_file_range), IO(ftruncate), IO(fallocate),
 	IO(fadvise64), IO(flock), IO(syncfs), IO(sync), IO(fstatfs), IO(fstat), IO(getdents64),
 	IO(fchmod), IO(fchown), IO(fsetxattr), IO(fgetxattr), IO(flistxattr), IO(fremovexattr),
-	IO(copy_file_range), IO(sendfile), IO(splice),
+	IO(copy_file_range), IO(sendfile), IO(splice), IO(tee),
 	/* calls on paths that act on what a final symlink points at */
 	FOLLOWS(stat), FOLLOWS(truncate), FOLLOWS(access), FOLLOWS(faccessat), FOLLOWS(chown),
 	FOLLOWS(utime), FOLLOWS(utimes), FOLLOWS(futimesat), FOLLOWS(statfs),

@@ -37,17 +37,36 @@ void sandbox_close(struct sandbox *sb)
 	sb->root = NULL;
 }
 
-char *sandbox_join(const char *base, const char *rel)
+char *sandbox_join(const char *base, const char *path)
 {
-	if (rel[0] == '/' || !base)
-		return rp_strdup(rel[0] == '/' ? rel : "/");
-	size_t bl = strlen(base), rl = strlen(rel);
-	char *out = rp_malloc(bl + rl + 2);
-	memcpy(out, base, bl);
-	size_t n = bl;
-	if (n == 0 || out[n - 1] != '/')
-		out[n++] = '/';
-	memcpy(out + n, rel, rl + 1);
+	size_t cap = (base ? strlen(base) : 0) + strlen(path) + 3;
+	char *joined = rp_malloc(cap);
+	snprintf(joined, cap, "%s/%s", path[0] == '/' || !base ? "" : base, path);
+	char *out = rp_malloc(cap);
+	size_t len = 0;
+	for (char *p = joined; *p;) {
+		while (*p == '/')
+			p++;
+		char *end = p;
+		while (*end && *end != '/')
+			end++;
+		size_t n = (size_t)(end - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--;
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p = end;
+	}
+	if (!len)
+		out[len++] = '/';
+	out[len] = 0;
+	free(joined);
 	return out;
 }
 

@@ -19,8 +19,12 @@ struct sandbox {
 int sandbox_open(struct sandbox *sb, const char *dir, char *err, unsigned errlen);
 void sandbox_close(struct sandbox *sb);
 
-/* The recorded path `rel` made absolute against `base` (a recorded absolute directory): a new string. */
-char *sandbox_join(const char *base, const char *rel);
+/*
+ * The recorded path made absolute against `base` (a recorded absolute directory) with
+ * ".", ".." and repeated slashes removed as the text says, as getcwd shows a directory:
+ * a new string. Resolution in the root then never meets a "..".
+ */
+char *sandbox_join(const char *base, const char *path);
 
 /*
  * openat2 of a recorded absolute path inside the root, with O_CLOEXEC added.
