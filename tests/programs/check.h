@@ -6,6 +6,7 @@
 #define REPRISE_TEST_PROGRAM_CHECK_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,19 @@ static inline void enter_work_dir(int argc, char **argv)
 {
 	if (argc > 1)
 		CHECK(chdir(argv[1]) == 0);
+}
+
+/*
+ * Blocks SIGCHLD. A child's exit notification would otherwise land wherever the scheduler puts
+ * it; blocked, every run makes the same calls in the same order (the strace oracle compares them),
+ * and wait4 works all the same.
+ */
+static inline void block_sigchld(void)
+{
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	CHECK(sigprocmask(SIG_BLOCK, &chld, NULL) == 0);
 }
 
 /* Writes a whole constant string, so a short write counts as a failure. */

@@ -59,6 +59,7 @@ static void tee_and_splice(void)
 int main(int argc, char **argv)
 {
 	enter_work_dir(argc, argv);
+	block_sigchld();
 	across_fork();
 	pipe2_flags();
 	tee_and_splice();

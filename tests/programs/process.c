@@ -28,6 +28,7 @@ int main(int argc, char **argv)
 		return 5;
 	}
 	enter_work_dir(argc, argv);
+	block_sigchld();
 
 	pid_t child = fork();
 	CHECK(child >= 0);

@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -177,12 +176,7 @@ static void named_unix_stream(void)
 int main(int argc, char **argv)
 {
 	enter_work_dir(argc, argv);
-	/* The clients' exit notifications would land wherever the scheduler puts them; blocked, every run
-	 * of this program makes the same calls in the same order (the strace oracle compares them). */
-	sigset_t chld;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	CHECK(sigprocmask(SIG_BLOCK, &chld, NULL) == 0);
+	block_sigchld();
 	tcp();
 	udp();
 	pass_descriptor();
