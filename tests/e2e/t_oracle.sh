@@ -6,7 +6,7 @@ command -v strace > /dev/null || skip "strace is not installed"
 failed=""
 # A disagreement is confirmed by a second run: the programs are deterministic, but which of two processes
 # the scheduler runs first is not, and a decoding difference shows up every time.
-oracle() { oracle "$@" || oracle "$@"; }
+oracle() { "$E2E_DIR/oracle.sh" "$REPRISE" "$@" || "$E2E_DIR/oracle.sh" "$REPRISE" "$@"; }
 for p in file_io dirs stat clocks mmap random poll signals process pipes sockets thread_exec; do
 	oracle "$PROGS/$p" @DIR@ > "$p.oracle" 2>&1 || failed="$failed $p"
 	head -n 1 "$p.oracle"
