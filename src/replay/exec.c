@@ -636,3 +636,35 @@ void replay_execute(struct replay_ctx *ctx, struct replay_process *proc, const s
 		r->ns = now_ns() - start;
 	r->ret = ret;
 }
+
+/* Stands for a descriptor replay did not make, so calls on it keep their place and close finds it. */
+static void install_placeholder(struct replay_process *proc, int64_t fd)
+{
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null_fd >= 0)
+		fd_map_install(proc->fds, fd, null_fd, 0, FD_ORIGIN_OUTSIDE, NULL);
+}
+
+void replay_keep_descriptors(struct replay_ctx *ctx, struct replay_process *proc, const struct rpr_event *enter,
+			     const struct rpr_event *exit)
+{
+	const struct sys_entry *e = sys_by_nr(ctx->arch, enter->u.enter.nr);
+	int64_t ret = exit->u.exit.ret;
+	if (!e || ret < 0)
+		return;
+	if (e->ret == RK_FD) {
+		install_placeholder(proc, ret);
+		return;
+	}
+	for (int i = 0; i < e->nargs; i++) {
+		if (e->args[i].kind != AK_STRUCT_OUT || e->args[i].sk != SK_FDPAIR)
+			continue;
+		const uint8_t *pair = exec_recorded(exit, RPR_PHASE_EXIT, enter->u.enter.args[i], 8);
+		int32_t fds[2];
+		if (!pair)
+			return;
+		memcpy(fds, pair, sizeof(fds));
+		install_placeholder(proc, fds[0]);
+		install_placeholder(proc, fds[1]);
+	}
+}

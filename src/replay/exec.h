@@ -35,6 +35,13 @@ void replay_execute(struct replay_ctx *ctx, struct replay_process *proc, const s
 		    const struct rpr_event *enter, const struct rpr_event *exit, struct exec_result *out);
 void exec_release(struct exec_result *r);
 
+/*
+ * A call kept in its place that made descriptors (socket, eventfd, epoll_create...):
+ * placeholders at the recorded numbers, so calls on them are kept too and close finds them.
+ */
+void replay_keep_descriptors(struct replay_ctx *ctx, struct replay_process *proc, const struct rpr_event *enter,
+			     const struct rpr_event *exit);
+
 /* The recorded memory [addr, addr+len) at phase if all of it is there, else NULL. */
 const uint8_t *exec_recorded(const struct rpr_event *ev, unsigned phase, uint64_t addr, uint64_t len);
 /* A NUL-terminated string recorded at entry, or NULL if not captured whole. */

@@ -89,31 +89,6 @@ static void fail(struct fact_store *s, const char *path, int err)
 		snprintf(s->error, sizeof(s->error), "--prepare: %s%s: %s", s->sb->root, path, strerror(err));
 }
 
-/* mkdir -p of a recorded directory inside the root. 0 or -errno. */
-static int make_dirs(const struct sandbox *sb, const char *path)
-{
-	char *copy = rp_strdup(path);
-	int rc = 0;
-	for (char *slash = copy + 1;; slash++) {
-		if (*slash != '/' && *slash)
-			continue;
-		char saved = *slash;
-		*slash = 0;
-		int dir;
-		const char *base;
-		rc = sandbox_split(sb, copy, &dir, &base);
-		if (rc == 0 && base && mkdirat(dir, base, 0755) < 0 && errno != EEXIST)
-			rc = -errno;
-		if (dir >= 0)
-			close(dir);
-		*slash = saved;
-		if (rc < 0 || !saved)
-			break;
-	}
-	free(copy);
-	return rc;
-}
-
 static char *parent_of(const char *path)
 {
 	char *p = rp_strdup(path);
@@ -131,7 +106,7 @@ static int open_file(struct fact_store *s, struct path_facts *f)
 	if (f->fd >= 0)
 		return 0;
 	char *parent = parent_of(f->path);
-	int rc = make_dirs(s->sb, parent);
+	int rc = sandbox_mkdirs(s->sb, parent);
 	free(parent);
 	if (rc == 0) {
 		f->fd = sandbox_openat2(s->sb, f->path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644, 0);
@@ -242,14 +217,14 @@ static int build_one(struct fact_store *s, struct path_facts *f)
 {
 	uint32_t type = f->type ? f->type : S_IFREG;
 	if (type == S_IFDIR)
-		return make_dirs(s->sb, f->path);
+		return sandbox_mkdirs(s->sb, f->path);
 	if (type == S_IFREG) {
 		if (open_file(s, f) < 0)
 			return 0;
 		return fill_gaps(s, f);
 	}
 	char *parent = parent_of(f->path);
-	int rc = make_dirs(s->sb, parent);
+	int rc = sandbox_mkdirs(s->sb, parent);
 	free(parent);
 	int dir = -1;
 	const char *base = NULL;

@@ -259,11 +259,18 @@ static void note_dirents(struct prep *p, struct path_facts *dir, const struct rp
 	}
 }
 
-/* A name was added to or removed from the directory holding path: its later listings say nothing of the start. */
+/*
+ * A name was added to or removed from the directory holding path: the directory was
+ * there (unless the program made it), and its later listings say nothing of the start.
+ */
 static void parent_changed(struct prep *p, const char *path)
 {
 	char *parent = sandbox_join(path, "..");
-	facts_of(&p->store, parent)->changed = 1;
+	struct path_facts *dir = facts_of(&p->store, parent);
+	facts_decide(dir, FACT_EXISTED);
+	if (!dir->type)
+		dir->type = S_IFDIR;
+	dir->changed = 1;
 	free(parent);
 }
 

@@ -205,6 +205,11 @@ static int run(struct replay_options *o)
 		rp_error("%s", err);
 		goto out;
 	}
+	int made = sandbox_mkdirs(&ctx->sandbox, ctx->initial_cwd);
+	if (made < 0) {
+		rp_error("%s%s: %s", ctx->sandbox.root, ctx->initial_cwd, strerror(-made));
+		goto out;
+	}
 	if (o->prepare && prepare_tree(&ctx->sandbox, o->trace, ctx->arch, ctx->initial_cwd, &o->data, err,
 				       sizeof(err)) < 0) {
 		rp_error("%s", err);

@@ -111,9 +111,6 @@ void replay_report_print(const struct replay_report *r, const struct arch *a, ui
 		if (r->unknown_kept)
 			fprintf(out, "%-18s %9llu\n", "(unknown)", (unsigned long long)r->unknown_kept);
 	}
-	if (r->file_mismatches)
-		fprintf(out, "\n%llu files differ from the content the recording left\n",
-			(unsigned long long)r->file_mismatches);
 }
 
 static void json_string(FILE *out, const char *s)
@@ -149,11 +146,11 @@ int replay_report_write_json(const struct replay_report *r, const struct arch *a
 	char buf[32];
 	fputs("{\"root\": ", out);
 	json_string(out, root);
-	fprintf(out, ", \"replayed\": %llu, \"not_replayed\": %llu, \"mismatches\": %llu, \"file_mismatches\": %llu,"
+	fprintf(out, ", \"replayed\": %llu, \"not_replayed\": %llu, \"mismatches\": %llu,"
 		     " \"recorded_wall_ns\": %llu, \"replay_wall_ns\": %llu, \"threads\": %llu, \"os_threads\": %llu,"
 		     "\n \"syscalls\": {",
 		(unsigned long long)t.replayed, (unsigned long long)t.kept, (unsigned long long)mismatches,
-		(unsigned long long)r->file_mismatches, (unsigned long long)r->recorded_wall_ns,
+		(unsigned long long)r->recorded_wall_ns,
 		(unsigned long long)r->replay_wall_ns, (unsigned long long)r->threads, (unsigned long long)r->os_threads);
 	const char *sep = "";
 	for (unsigned nr = 0; nr < SYS_SET_MAX; nr++) {

@@ -26,7 +26,6 @@ struct replay_report {
 	uint64_t unknown_kept;    /* calls whose number this build cannot name */
 	uint64_t recorded_wall_ns, replay_wall_ns;
 	uint64_t threads, os_threads;
-	uint64_t file_mismatches; /* files whose final content differs from the recording */
 };
 
 void replay_report_init(struct replay_report *r);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -104,4 +105,28 @@ int sandbox_split(const struct sandbox *sb, const char *path, int *dir_fd, const
 	free(dir);
 	*base = path + start;
 	return *dir_fd < 0 ? *dir_fd : 0;
+}
+
+int sandbox_mkdirs(const struct sandbox *sb, const char *path)
+{
+	char *copy = rp_strdup(path);
+	int rc = 0;
+	for (char *slash = copy + 1;; slash++) {
+		if (*slash != '/' && *slash)
+			continue;
+		char saved = *slash;
+		*slash = 0;
+		int dir;
+		const char *base;
+		rc = sandbox_split(sb, copy, &dir, &base);
+		if (rc == 0 && base && mkdirat(dir, base, 0755) < 0 && errno != EEXIST)
+			rc = -errno;
+		if (dir >= 0)
+			close(dir);
+		*slash = saved;
+		if (rc < 0 || !saved)
+			break;
+	}
+	free(copy);
+	return rc;
 }

@@ -43,4 +43,7 @@ int sandbox_resolve(const struct sandbox *sb, const char *path);
  */
 int sandbox_split(const struct sandbox *sb, const char *path, int *dir_fd, const char **base);
 
+/* mkdir -p of a recorded absolute directory inside the root. 0 or -errno. */
+int sandbox_mkdirs(const struct sandbox *sb, const char *path);
+
 #endif

@@ -93,6 +93,8 @@ static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const str
 			replay_stop(ctx);
 	} else {
 		replay_report_kept(&ctx->report, nr);
+		if (enter && exit && !unfinished)
+			replay_keep_descriptors(ctx, t->proc, enter, exit);
 		if (enter && exit)
 			wait_recorded(ctx, t, exit->ts_ns > enter->ts_ns ? exit->ts_ns - enter->ts_ns : 0);
 	}
