@@ -170,7 +170,8 @@ static int fill_gaps(struct fact_store *s, struct path_facts *f)
 			return -errno;
 		return 0;
 	}
-	qsort(f->extents, f->nextents, sizeof(*f->extents), compare_extents);
+	if (f->nextents)
+		qsort(f->extents, f->nextents, sizeof(*f->extents), compare_extents);
 	enum { CHUNK = 1 << 16 };
 	uint8_t *buf = rp_malloc(CHUNK);
 	uint64_t at = 0;
