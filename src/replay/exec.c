@@ -37,6 +37,16 @@ static void *scratch(struct exec_result *r, size_t n)
 	return p;
 }
 
+/* Scratch the kernel fills: not cleared first, which costs a pass over large read buffers. */
+static void *output_scratch(struct exec_result *r, size_t n)
+{
+	if (r->nallocs == EXEC_MAX_SCRATCH)
+		rp_die(1, "replay: too many buffers for one call");
+	void *p = rp_malloc(n ? n : 1);
+	r->allocs[r->nallocs++] = p;
+	return p;
+}
+
 static char *scratch_string(struct exec_result *r, char *owned)
 {
 	if (r->nallocs == EXEC_MAX_SCRATCH)
@@ -268,7 +278,7 @@ static int64_t translate_iovecs(const struct replay_ctx *ctx, const struct sys_a
 	for (int64_t k = 0; k < n; k++)
 		total += iov[k].iov_len;
 	uint64_t budget = input ? total : output_len(total, exit);
-	uint8_t *data = scratch(r, budget);
+	uint8_t *data = input ? scratch(r, budget) : output_scratch(r, budget);
 	uint64_t at = 0;
 	for (int64_t k = 0; k < n; k++) {
 		uint64_t len = iov[k].iov_len < budget - at ? iov[k].iov_len : budget - at;
@@ -318,8 +328,13 @@ static int64_t translate_args(struct replay_ctx *ctx, struct replay_process *pro
 			break;
 		case AK_BUF_IN: {
 			uint64_t len = args[a->aux], avail = 0;
-			uint8_t *buf = scratch(r, len);
 			const uint8_t *rec = rpr_event_mem(enter, RPR_PHASE_ENTER, v, len, &avail);
+			if (rec && avail == len && ctx->opt->data.mode == DATA_RECORDED) {
+				/* the kernel only reads it: the recorded bytes themselves, uncopied */
+				r->args[i] = (uint64_t)(uintptr_t)rec;
+				break;
+			}
+			uint8_t *buf = scratch(r, len);
 			data_fill_input(&ctx->opt->data, buf, len, rec, avail);
 			r->args[i] = (uint64_t)(uintptr_t)buf;
 			break;
@@ -327,7 +342,7 @@ static int64_t translate_args(struct replay_ctx *ctx, struct replay_process *pro
 		case AK_BUF_OUT:
 		case AK_STR_OUT: {
 			uint64_t len = output_len(args[a->aux], exit);
-			r->args[i] = (uint64_t)(uintptr_t)scratch(r, len);
+			r->args[i] = (uint64_t)(uintptr_t)output_scratch(r, len);
 			r->args[a->aux] = len;
 			break;
 		}
