@@ -18,9 +18,9 @@ struct command {
 static const struct command commands[] = {
 	{ "record", cmd_record, "record a program's system calls and their data into a trace" },
 	{ "show", cmd_show, "print a trace in strace's syntax" },
-	{ "emulate", cmd_emulate, "run programs as hosts of a SimGrid-simulated platform: simulated time and network" },
 	{ "stats", cmd_stats, "summarize a trace: strace -c table, latencies, bytes per file, processes" },
 	{ "replay", cmd_replay, "issue a trace's file calls again under a sandbox root, verified and timed" },
+	{ "emulate", cmd_emulate, "run programs as hosts of a SimGrid-simulated platform: simulated time and network" },
 };
 
 static void print_usage(FILE *out)
