@@ -142,8 +142,14 @@ struct rpr_writer *rpr_writer_open(const char *path, const struct rpr_header *hd
 /* Copies the event (and the bytes of its regions) into the trace. 0, or -1 with err set. */
 int rpr_writer_append(struct rpr_writer *w, const struct rpr_event *ev);
 
-/* Makes everything appended so far durable in the file (used periodically so a killed recorder loses little). */
+/* Writes everything appended so far to the file, and waits until it is there. 0, or -1 with the error set. */
 int rpr_writer_flush(struct rpr_writer *w);
+
+/*
+ * Hands everything appended so far to the writer thread without waiting for the disk
+ * (a recorder calls it periodically, so that a killed recorder loses little). 0, or -1.
+ */
+int rpr_writer_submit(struct rpr_writer *w);
 
 /* Flushes, writes the index and closes. 0, or -1 with the error in err. Frees w either way. */
 int rpr_writer_close(struct rpr_writer *w, char *err, size_t errlen);

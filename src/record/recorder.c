@@ -91,7 +91,7 @@ static void append(struct recorder *rec, struct rpr_event *ev)
 	int rc = rpr_writer_append(rec->w, ev);
 	if (rc == 0 && ev->ts_ns - rec->last_flush_ns >= FLUSH_INTERVAL_NS) {
 		rec->last_flush_ns = ev->ts_ns;
-		rc = rpr_writer_flush(rec->w);
+		rc = rpr_writer_submit(rec->w);
 	}
 	if (rc < 0) {
 		rp_error("%s: %s; recording stopped", rec->path, rpr_writer_error(rec->w));

@@ -390,6 +390,13 @@ int rpr_writer_append(struct rpr_writer *w, const struct rpr_event *ev)
 	return 0;
 }
 
+int rpr_writer_submit(struct rpr_writer *w)
+{
+	if (w->cur && w->cur->len)
+		submit_current(w);
+	return check_thread(w);
+}
+
 int rpr_writer_flush(struct rpr_writer *w)
 {
 	if (w->cur && w->cur->len)

@@ -748,6 +748,36 @@ static void test_file_mode_0600(void **state)
 	assert_int_equal(st.st_mode & 07777, 0600);
 }
 
+/* Submitted events reach the file without a flush or close: what a killed recorder leaves behind. */
+static void test_submit_reaches_disk(void **state)
+{
+	(void)state;
+	const char *path = tmp_path("submit.rpr");
+	struct rpr_writer *w = open_writer(path);
+	struct rpr_region region;
+	uint8_t data[64];
+	for (uint64_t i = 0; i < 10; i++) {
+		struct rpr_event ev = small_event(i, &region, data);
+		assert_int_equal(rpr_writer_append(w, &ev), 0);
+	}
+	assert_int_equal(rpr_writer_submit(w), 0);
+	uint64_t seen = 0;
+	for (int tries = 0; tries < 200 && seen < 10; tries++) {
+		struct rpr_reader *r = open_reader(path, RPR_READ_NO_DATA);
+		const struct rpr_event *ev;
+		for (seen = 0; rpr_reader_next(r, &ev) == 1;)
+			seen++;
+		struct rpr_reader_info info;
+		rpr_reader_get_info(r, &info);
+		assert_int_equal(info.complete, 0);
+		rpr_reader_close(r);
+		if (seen < 10)
+			usleep(10000);
+	}
+	assert_int_equal(seen, 10);
+	close_writer(w);
+}
+
 static void test_not_a_trace(void **state)
 {
 	(void)state;
@@ -963,6 +993,7 @@ int main(void)
 		cmocka_unit_test(test_truncation_sampled),
 		cmocka_unit_test(test_flipped_byte_in_middle_block),
 		cmocka_unit_test(test_file_mode_0600),
+		cmocka_unit_test(test_submit_reaches_disk),
 		cmocka_unit_test(test_not_a_trace),
 		cmocka_unit_test(test_writer_unwritable_path),
 		cmocka_unit_test(test_writer_thread_error),
