@@ -98,7 +98,8 @@ clean:
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 # Examples for `reprise emulate`: programs run on simulated hosts, and a pure-SimGrid reference
-EMULATE_EXAMPLES := $(B)/examples/emulate/sleeper $(B)/examples/emulate/tcp_server $(B)/examples/emulate/tcp_client
+EMULATE_EXAMPLES := $(B)/examples/emulate/sleeper $(B)/examples/emulate/tcp_server $(B)/examples/emulate/tcp_client \
+	$(B)/examples/emulate/udp_server $(B)/examples/emulate/udp_client
 $(B)/examples/emulate/%: examples/emulate/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O1 -g -o $@ $<

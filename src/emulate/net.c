@@ -34,11 +34,36 @@ struct stream {
 	int refs;                /* the two sockets and the flusher actor */
 };
 
+/* A UDP message waiting to be read, with the address it came from. */
+struct datagram {
+	struct datagram *next;
+	uint32_t src_ip;
+	uint16_t src_port;
+	size_t len;
+	uint8_t data[];
+};
+
+/*
+ * The datagrams of one socket cross the network side by side (a short one may finish its
+ * transfer first) but are delivered in the order they were sent, as on one route.
+ */
+struct send_order {
+	int refs;                /* the socket and its datagrams in flight */
+	uint64_t sent, delivered;
+};
+
+static void send_order_unref(struct send_order *o)
+{
+	if (o && --o->refs == 0)
+		free(o);
+}
+
 enum sock_state { SS_FRESH, SS_LISTENING, SS_CONNECTING, SS_CONNECTED, SS_FAILED };
 
 struct sock {
 	int refs;
 	sg_host_t host;
+	int datagram;            /* SOCK_DGRAM: messages, no connection; connect only sets the peer */
 	int nonblock;
 	enum sock_state state;
 	int bound;
@@ -49,6 +74,8 @@ struct sock {
 	int shut_rd;
 	struct sock **backlog;   /* listening: connections not yet accepted */
 	size_t nbacklog, backlog_max;
+	struct datagram *inbox, *inbox_last; /* datagram sockets: arrived, not yet read */
+	struct send_order *order;            /* datagram sockets that sent: keeps their messages in order */
 };
 
 struct host_net {
@@ -210,11 +237,12 @@ static struct stream *stream_new(sg_host_t src, sg_host_t dst)
 	return st;
 }
 
-struct sock *sock_new(sg_host_t host, int nonblock)
+struct sock *sock_new(sg_host_t host, int datagram, int nonblock)
 {
 	struct sock *s = rp_calloc(1, sizeof(*s));
 	s->refs = 1;
 	s->host = host;
+	s->datagram = datagram;
 	s->nonblock = nonblock;
 	return s;
 }
@@ -244,6 +272,12 @@ void sock_unref(struct sock *s)
 	for (size_t i = 0; i < s->nbacklog; i++)
 		sock_unref(s->backlog[i]);
 	free(s->backlog);
+	send_order_unref(s->order);
+	while (s->inbox) {
+		struct datagram *d = s->inbox;
+		s->inbox = d->next;
+		free(d);
+	}
 	if (s->tx) {
 		s->tx->fin_queued = 1;
 		stream_unref(s->tx);
@@ -261,14 +295,20 @@ void sock_set_nonblock(struct sock *s, int on)
 	s->nonblock = on;
 }
 
-static int port_taken(struct host_net *hn, uint32_t ip, uint16_t port)
+/* TCP and UDP have a port space each. */
+static int port_taken(struct host_net *hn, int datagram, uint32_t ip, uint16_t port)
 {
 	for (size_t i = 0; i < hn->nbound; i++) {
 		struct sock *b = hn->bound[i];
-		if (b->port == port && (b->ip == ip || b->ip == 0 || ip == 0) && b->state != SS_CONNECTED)
+		if (b->datagram == datagram && b->port == port && (b->ip == ip || b->ip == 0 || ip == 0) && b->state != SS_CONNECTED)
 			return 1;
 	}
 	return 0;
+}
+
+static int is_loopback(uint32_t ip)
+{
+	return (ip & LOOPBACK_MASK) == LOOPBACK_NET;
 }
 
 static int is_local(sg_host_t host, uint32_t ip)
@@ -299,12 +339,12 @@ int sock_bind(struct sock *s, uint32_t ip, uint16_t port)
 		for (unsigned tries = 0; port == 0 && tries <= EPHEMERAL_LAST - EPHEMERAL_FIRST; tries++) {
 			uint16_t p = hn->next_ephemeral;
 			hn->next_ephemeral = p == EPHEMERAL_LAST ? EPHEMERAL_FIRST : p + 1;
-			if (!port_taken(hn, ip, p))
+			if (!port_taken(hn, s->datagram, ip, p))
 				port = p;
 		}
 		if (port == 0)
 			return -EADDRINUSE;
-	} else if (port_taken(hn, ip, port)) {
+	} else if (port_taken(hn, s->datagram, ip, port)) {
 		return -EADDRINUSE;
 	}
 	s->ip = ip;
@@ -315,6 +355,8 @@ int sock_bind(struct sock *s, uint32_t ip, uint16_t port)
 
 int sock_listen(struct sock *s, int backlog)
 {
+	if (s->datagram)
+		return -EOPNOTSUPP;
 	if (s->state != SS_FRESH && s->state != SS_LISTENING)
 		return -EINVAL;
 	if (!s->bound) {
@@ -332,7 +374,7 @@ static struct sock *find_listener(sg_host_t host, uint32_t ip, uint16_t port)
 	struct host_net *hn = host_net(host);
 	for (size_t i = 0; i < hn->nbound; i++) {
 		struct sock *b = hn->bound[i];
-		if (b->state == SS_LISTENING && b->port == port && (b->ip == 0 || b->ip == ip || (ip & LOOPBACK_MASK) == LOOPBACK_NET))
+		if (!b->datagram && b->state == SS_LISTENING && b->port == port && (b->ip == 0 || b->ip == ip || (ip & LOOPBACK_MASK) == LOOPBACK_NET))
 			return b;
 	}
 	return NULL;
@@ -364,7 +406,7 @@ static void handshake_main(int argc, char **argv)
 		c->state = SS_FAILED;
 		c->error = ECONNREFUSED;
 	} else {
-		struct sock *srv = sock_new(hs->server_host, 0);
+		struct sock *srv = sock_new(hs->server_host, 0, 0);
 		srv->state = SS_CONNECTED;
 		srv->ip = (hs->ip & LOOPBACK_MASK) == LOOPBACK_NET ? hs->ip : net_host_ip(hs->server_host);
 		srv->port = hs->port;
@@ -383,8 +425,28 @@ static void handshake_main(int argc, char **argv)
 	free(hs);
 }
 
+/* A datagram socket's connect only names the default destination and the one source it hears. */
+static int connect_datagram(struct sock *s, uint32_t ip, uint16_t port)
+{
+	if (!is_loopback(ip) && !net_host_by_ip(ip))
+		return -ENETUNREACH;
+	if (!s->bound) {
+		int rc = sock_bind(s, 0, 0);
+		if (rc < 0)
+			return rc;
+	}
+	if (s->ip == 0)
+		s->ip = is_loopback(ip) ? ip : net_host_ip(s->host);
+	s->peer_ip = ip;
+	s->peer_port = port;
+	s->state = SS_CONNECTED;
+	return 0;
+}
+
 int sock_connect(struct sock *s, uint32_t ip, uint16_t port)
 {
+	if (s->datagram)
+		return connect_datagram(s, ip, port);
 	if (s->state == SS_CONNECTED)
 		return -EISCONN;
 	if (s->state == SS_CONNECTING)
@@ -423,6 +485,8 @@ int sock_connect(struct sock *s, uint32_t ip, uint16_t port)
 
 int sock_accept(struct sock *s, int dontwait, struct sock **out)
 {
+	if (s->datagram)
+		return -EOPNOTSUPP;
 	if (s->state != SS_LISTENING)
 		return -EINVAL;
 	while (s->nbacklog == 0) {
@@ -490,6 +554,11 @@ int sock_shutdown(struct sock *s, int how)
 		return -EINVAL;
 	if (s->state != SS_CONNECTED)
 		return -ENOTCONN;
+	if (s->datagram) {
+		s->shut_rd = how != SHUT_WR;
+		emu_notify();
+		return 0;
+	}
 	if (how != SHUT_RD && !s->tx->fin_queued) {
 		s->tx->fin_queued = 1;
 		emu_notify();
@@ -522,12 +591,16 @@ int sock_take_error(struct sock *s)
 
 size_t sock_readable(const struct sock *s)
 {
+	if (s->datagram)
+		return s->inbox ? s->inbox->len : 0;
 	return s->state == SS_CONNECTED ? s->rx->arrived.len : 0;
 }
 
 short sock_poll(const struct sock *s)
 {
 	short ev = 0;
+	if (s->datagram)
+		return (short)(POLLOUT | (s->inbox || s->shut_rd ? POLLIN : 0));
 	switch (s->state) {
 	case SS_LISTENING:
 		if (s->nbacklog)
@@ -553,4 +626,116 @@ short sock_poll(const struct sock *s)
 		break;
 	}
 	return ev;
+}
+
+int sock_is_datagram(const struct sock *s)
+{
+	return s->datagram;
+}
+
+/* The bound datagram socket on host that a message to ip:port reaches, or NULL. */
+static struct sock *find_datagram_receiver(sg_host_t host, uint32_t ip, uint16_t port)
+{
+	struct host_net *hn = host_net(host);
+	for (size_t i = 0; i < hn->nbound; i++) {
+		struct sock *b = hn->bound[i];
+		if (b->datagram && b->port == port && (b->ip == 0 || b->ip == ip || (is_loopback(ip) && is_loopback(b->ip))))
+			return b;
+	}
+	return NULL;
+}
+
+struct in_flight {
+	sg_host_t src, dst;
+	uint32_t dst_ip;
+	uint16_t dst_port;
+	struct datagram *d;
+	struct send_order *order;
+	uint64_t seq;
+};
+
+/* Carries one datagram across the route; a message for a port nobody holds is lost, as with UDP. */
+static void datagram_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct in_flight *f = sg_actor_self_get_data();
+	sg_host_sendto(f->src, f->dst, (double)f->d->len);
+	while (f->order->delivered != f->seq)
+		emu_wait(-1);
+	f->order->delivered++;
+	struct sock *r = find_datagram_receiver(f->dst, f->dst_ip, f->dst_port);
+	int heard = r && !r->shut_rd && (r->state != SS_CONNECTED || (r->peer_ip == f->d->src_ip && r->peer_port == f->d->src_port));
+	if (heard) {
+		if (r->inbox_last)
+			r->inbox_last->next = f->d;
+		else
+			r->inbox = f->d;
+		r->inbox_last = f->d;
+	} else {
+		free(f->d);
+	}
+	emu_notify();
+	send_order_unref(f->order);
+	free(f);
+}
+
+int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, const uint32_t *ip, const uint16_t *port)
+{
+	if (len > NET_MAX_DATAGRAM)
+		return -EMSGSIZE;
+	if (!ip && s->state != SS_CONNECTED)
+		return -EDESTADDRREQ;
+	uint32_t to_ip = ip ? *ip : s->peer_ip;
+	uint16_t to_port = ip ? *port : s->peer_port;
+	sg_host_t dst = is_loopback(to_ip) ? s->host : net_host_by_ip(to_ip);
+	if (!dst)
+		return -ENETUNREACH;
+	if (!s->bound) {
+		int rc = sock_bind(s, 0, 0);
+		if (rc < 0)
+			return rc;
+	}
+	struct datagram *d = rp_malloc(sizeof(*d) + (len ? len : 1));
+	d->next = NULL;
+	d->src_ip = s->ip ? s->ip : is_loopback(to_ip) ? to_ip : net_host_ip(s->host);
+	d->src_port = s->port;
+	d->len = len;
+	memcpy(d->data, buf, len);
+	if (!s->order) {
+		s->order = rp_calloc(1, sizeof(*s->order));
+		s->order->refs = 1;
+	}
+	s->order->refs++;
+	struct in_flight *f = rp_malloc(sizeof(*f));
+	*f = (struct in_flight){ .src = s->host, .dst = dst, .dst_ip = to_ip, .dst_port = to_port, .d = d,
+				 .order = s->order, .seq = s->order->sent++ };
+	sg_actor_t a = sg_actor_init("datagram", s->host);
+	sg_actor_set_data(a, f);
+	sg_actor_daemonize(a);
+	sg_actor_start(a, datagram_main, 0, NULL);
+	return (int64_t)len;
+}
+
+int64_t sock_recv_datagram(struct sock *s, void *buf, size_t len, int dontwait, int peek, uint32_t *ip, uint16_t *port)
+{
+	while (!s->inbox) {
+		if (s->shut_rd)
+			return 0;
+		if (s->nonblock || dontwait)
+			return -EAGAIN;
+		emu_wait(-1);
+	}
+	struct datagram *d = s->inbox;
+	memcpy(buf, d->data, len < d->len ? len : d->len);
+	*ip = d->src_ip;
+	*port = d->src_port;
+	int64_t full = (int64_t)d->len;
+	if (!peek) {
+		s->inbox = d->next;
+		if (!s->inbox)
+			s->inbox_last = NULL;
+		free(d);
+	}
+	return full;
 }

@@ -1,7 +1,7 @@
 /*
- * The mediated network: AF_INET stream sockets whose bytes travel between programs
- * through SimGrid, so a transfer takes the time the platform's network model gives for
- * its route. Each host has an address and a table of bound ports; each direction of a
+ * The mediated network: AF_INET stream and datagram sockets whose bytes travel between
+ * programs through SimGrid, so a transfer takes the time the platform's network model
+ * gives for its route. Each datagram is one SimGrid transfer of its size. Each host has an address and a table of bound ports; each direction of a
  * connection has a sender-side actor that moves what was written as one SimGrid
  * transfer, then makes it readable at the other end.
  */
@@ -16,6 +16,8 @@
 #define NET_DEFAULT_FIRST_IP 0x0a000001u
 /* Bytes a program may have written and not yet sent before a blocking write waits. */
 #define NET_SEND_BUFFER (4u << 20)
+/* The largest UDP payload over IPv4. */
+#define NET_MAX_DATAGRAM 65507u
 
 struct sock;
 
@@ -26,7 +28,8 @@ void net_free(void);
 sg_host_t net_host_by_ip(uint32_t ip);
 uint32_t net_host_ip(sg_host_t host);
 
-struct sock *sock_new(sg_host_t host, int nonblock);
+struct sock *sock_new(sg_host_t host, int datagram, int nonblock);
+int sock_is_datagram(const struct sock *s);
 void sock_ref(struct sock *s);
 void sock_unref(struct sock *s);
 void sock_set_nonblock(struct sock *s, int on);
@@ -40,6 +43,13 @@ int sock_accept(struct sock *s, int dontwait, struct sock **out);
 /* *broken is set when the write failed because the peer is gone (EPIPE: SIGPIPE is due). */
 int64_t sock_send(struct sock *s, const void *buf, size_t len, int dontwait, int *broken);
 int64_t sock_recv(struct sock *s, void *buf, size_t len, int dontwait, int peek);
+/*
+ * Datagram sockets: sends one message to ip:port (NULL: the connected peer) and returns
+ * at once, the network carrying it meanwhile; receives the oldest message, truncated to
+ * len, with its source, returning its full length.
+ */
+int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, const uint32_t *ip, const uint16_t *port);
+int64_t sock_recv_datagram(struct sock *s, void *buf, size_t len, int dontwait, int peek, uint32_t *ip, uint16_t *port);
 int sock_shutdown(struct sock *s, int how);
 /* The local (peer = 0) or remote address; -ENOTCONN when there is none. */
 int sock_address(const struct sock *s, int peer, uint32_t *ip, uint16_t *port);

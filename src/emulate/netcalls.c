@@ -68,7 +68,8 @@ static void register_socket(struct emu_thread *th, int64_t ret)
 {
 	if (ret < 0)
 		return;
-	struct sock *s = sock_new(th->proc->host, (th->hook_arg & SOCK_NONBLOCK) != 0);
+	int type = (int)th->hook_arg & 0xf;
+	struct sock *s = sock_new(th->proc->host, type == SOCK_DGRAM, (th->hook_arg & SOCK_NONBLOCK) != 0);
 	fdtable_set(th->proc->fds, (int)ret, s);
 	sock_unref(s);
 }
@@ -77,11 +78,11 @@ static enum verdict answer_socket(struct emu_thread *th, int64_t *result)
 {
 	(void)result;
 	int domain = (int)ARG(0), type = (int)ARG(1) & 0xf;
-	if (domain == AF_INET && type == SOCK_STREAM) {
+	if (domain == AF_INET && (type == SOCK_STREAM || type == SOCK_DGRAM)) {
 		th->exit_hook = register_socket;
 		th->hook_arg = ARG(1);
-	} else if ((domain == AF_INET || domain == AF_INET6) && (type == SOCK_STREAM || type == SOCK_DGRAM)) {
-		emu_warn_once(th->t->nr, "only IPv4 TCP is mediated; this socket uses the real network");
+	} else if (domain == AF_INET6 && (type == SOCK_STREAM || type == SOCK_DGRAM)) {
+		emu_warn_once(th->t->nr, "only IPv4 is mediated; this socket uses the real network");
 	}
 	return NATIVE;
 }
@@ -219,9 +220,22 @@ static enum verdict answer_getsockopt(struct emu_thread *th, int64_t *result)
 	return NATIVE;
 }
 
-/* Data moved by the write family, from the program's buffers. */
-static int64_t send_bytes(struct emu_thread *th, struct sock *s, const void *buf, size_t len, int flags)
+/* A destination or source address; has = 0 when the call names none. */
+struct endpoint {
+	int has;
+	uint32_t ip;
+	uint16_t port;
+};
+
+static const struct endpoint NO_ENDPOINT = { 0, 0, 0 };
+
+/* Data moved by the write family, from the program's buffers, to the connected peer or to `to`. */
+static int64_t send_bytes(struct emu_thread *th, struct sock *s, const void *buf, size_t len, int flags, struct endpoint to)
 {
+	if (sock_is_datagram(s))
+		return sock_send_datagram(s, buf, len, to.has ? &to.ip : NULL, to.has ? &to.port : NULL);
+	if (to.has)
+		return -EISCONN;
 	int broken;
 	int64_t n = sock_send(s, buf, len, flags & MSG_DONTWAIT, &broken);
 	if (broken && !(flags & MSG_NOSIGNAL))
@@ -279,21 +293,43 @@ static size_t iov_capacity(struct emu_thread *th, uint64_t iov_addr, uint64_t io
 	return total;
 }
 
-static int64_t send_from(struct emu_thread *th, struct sock *s, uint64_t addr, uint64_t len, int flags)
+/*
+ * The read family: into buf, with where the bytes came from. For a datagram the result
+ * is the bytes stored, or with MSG_TRUNC the message's full length; *truncated tells.
+ */
+static int64_t recv_bytes(struct sock *s, void *buf, size_t len, int flags, struct endpoint *from, int *truncated)
+{
+	*truncated = 0;
+	if (!sock_is_datagram(s)) {
+		int64_t rc = sock_recv(s, buf, len, flags & MSG_DONTWAIT, flags & MSG_PEEK);
+		from->has = sock_address(s, 1, &from->ip, &from->port) == 0;
+		return rc;
+	}
+	int64_t full = sock_recv_datagram(s, buf, len, flags & MSG_DONTWAIT, flags & MSG_PEEK, &from->ip, &from->port);
+	if (full < 0)
+		return full;
+	from->has = 1;
+	*truncated = (size_t)full > len;
+	return *truncated && !(flags & MSG_TRUNC) ? (int64_t)len : full;
+}
+
+static int64_t send_from(struct emu_thread *th, struct sock *s, uint64_t addr, uint64_t len, int flags, struct endpoint to)
 {
 	size_t n = len < MAX_IO ? (size_t)len : MAX_IO;
 	uint8_t *buf = rp_malloc(n ? n : 1);
-	int64_t rc = emu_read(th, addr, buf, n) < 0 ? -EFAULT : send_bytes(th, s, buf, n, flags);
+	int64_t rc = emu_read(th, addr, buf, n) < 0 ? -EFAULT : send_bytes(th, s, buf, n, flags, to);
 	free(buf);
 	return rc;
 }
 
-static int64_t recv_into(struct emu_thread *th, struct sock *s, uint64_t addr, uint64_t len, int flags)
+static int64_t recv_into(struct emu_thread *th, struct sock *s, uint64_t addr, uint64_t len, int flags, struct endpoint *from)
 {
 	size_t n = len < MAX_IO ? (size_t)len : MAX_IO;
 	uint8_t *buf = rp_malloc(n ? n : 1);
-	int64_t rc = sock_recv(s, buf, n, flags & MSG_DONTWAIT, flags & MSG_PEEK);
-	if (rc > 0 && emu_write(th, addr, buf, (size_t)rc) < 0)
+	int truncated;
+	int64_t rc = recv_bytes(s, buf, n, flags, from, &truncated);
+	size_t stored = rc > 0 ? ((size_t)rc < n ? (size_t)rc : n) : 0;
+	if (stored && emu_write(th, addr, buf, stored) < 0)
 		rc = -EFAULT;
 	free(buf);
 	return rc;
@@ -304,7 +340,7 @@ static enum verdict answer_write(struct emu_thread *th, int64_t *result)
 	struct sock *s = sock_at(th, ARG(0));
 	if (!s)
 		return NATIVE;
-	*result = send_from(th, s, ARG(1), ARG(2), 0);
+	*result = send_from(th, s, ARG(1), ARG(2), 0, NO_ENDPOINT);
 	return ANSWERED;
 }
 
@@ -313,7 +349,8 @@ static enum verdict answer_read(struct emu_thread *th, int64_t *result)
 	struct sock *s = sock_at(th, ARG(0));
 	if (!s)
 		return NATIVE;
-	*result = recv_into(th, s, ARG(1), ARG(2), 0);
+	struct endpoint from;
+	*result = recv_into(th, s, ARG(1), ARG(2), 0, &from);
 	return ANSWERED;
 }
 
@@ -322,7 +359,10 @@ static enum verdict answer_sendto(struct emu_thread *th, int64_t *result)
 	struct sock *s = sock_at(th, ARG(0));
 	if (!s)
 		return NATIVE;
-	*result = ARG(4) ? -EISCONN : send_from(th, s, ARG(1), ARG(2), (int)ARG(3));
+	struct endpoint to = NO_ENDPOINT;
+	int rc = ARG(4) ? read_sockaddr(th, ARG(4), ARG(5), &to.ip, &to.port) : 0;
+	to.has = ARG(4) != 0;
+	*result = rc < 0 ? rc : send_from(th, s, ARG(1), ARG(2), (int)ARG(3), to);
 	return ANSWERED;
 }
 
@@ -331,31 +371,32 @@ static enum verdict answer_recvfrom(struct emu_thread *th, int64_t *result)
 	struct sock *s = sock_at(th, ARG(0));
 	if (!s)
 		return NATIVE;
-	*result = recv_into(th, s, ARG(1), ARG(2), (int)ARG(3));
-	uint32_t ip;
-	uint16_t port;
-	if (*result >= 0 && ARG(4) && sock_address(s, 1, &ip, &port) == 0 && write_sockaddr(th, ARG(4), ARG(5), ip, port) < 0)
+	struct endpoint from;
+	*result = recv_into(th, s, ARG(1), ARG(2), (int)ARG(3), &from);
+	if (*result >= 0 && ARG(4) && from.has && write_sockaddr(th, ARG(4), ARG(5), from.ip, from.port) < 0)
 		*result = -EFAULT;
 	return ANSWERED;
 }
 
-static int64_t vector_send(struct emu_thread *th, struct sock *s, uint64_t iov, uint64_t cnt, int flags)
+static int64_t vector_send(struct emu_thread *th, struct sock *s, uint64_t iov, uint64_t cnt, int flags, struct endpoint to)
 {
 	uint8_t *buf;
 	int64_t len = gather(th, iov, cnt, &buf);
 	if (len < 0)
 		return len;
-	int64_t rc = send_bytes(th, s, buf, (size_t)len, flags);
+	int64_t rc = send_bytes(th, s, buf, (size_t)len, flags, to);
 	free(buf);
 	return rc;
 }
 
-static int64_t vector_recv(struct emu_thread *th, struct sock *s, uint64_t iov, uint64_t cnt, int flags)
+static int64_t vector_recv(struct emu_thread *th, struct sock *s, uint64_t iov, uint64_t cnt, int flags,
+			   struct endpoint *from, int *truncated)
 {
 	size_t cap = iov_capacity(th, iov, cnt);
 	uint8_t *buf = rp_malloc(cap ? cap : 1);
-	int64_t rc = sock_recv(s, buf, cap, flags & MSG_DONTWAIT, flags & MSG_PEEK);
-	if (rc > 0 && scatter(th, iov, cnt, buf, (size_t)rc) < 0)
+	int64_t rc = recv_bytes(s, buf, cap, flags, from, truncated);
+	size_t stored = rc > 0 ? ((size_t)rc < cap ? (size_t)rc : cap) : 0;
+	if (stored && scatter(th, iov, cnt, buf, stored) < 0)
 		rc = -EFAULT;
 	free(buf);
 	return rc;
@@ -366,7 +407,7 @@ static enum verdict answer_writev(struct emu_thread *th, int64_t *result)
 	struct sock *s = sock_at(th, ARG(0));
 	if (!s)
 		return NATIVE;
-	*result = vector_send(th, s, ARG(1), ARG(2), 0);
+	*result = vector_send(th, s, ARG(1), ARG(2), 0, NO_ENDPOINT);
 	return ANSWERED;
 }
 
@@ -375,7 +416,9 @@ static enum verdict answer_readv(struct emu_thread *th, int64_t *result)
 	struct sock *s = sock_at(th, ARG(0));
 	if (!s)
 		return NATIVE;
-	*result = vector_recv(th, s, ARG(1), ARG(2), 0);
+	struct endpoint from;
+	int truncated;
+	*result = vector_recv(th, s, ARG(1), ARG(2), 0, &from, &truncated);
 	return ANSWERED;
 }
 
@@ -387,10 +430,12 @@ static enum verdict answer_sendmsg(struct emu_thread *th, int64_t *result)
 	struct msghdr mh;
 	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
 		*result = -EFAULT;
-	else if (mh.msg_name)
-		*result = -EISCONN;
-	else
-		*result = vector_send(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2));
+	else {
+		struct endpoint to = NO_ENDPOINT;
+		int rc = mh.msg_name ? read_sockaddr(th, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, &to.ip, &to.port) : 0;
+		to.has = mh.msg_name != NULL;
+		*result = rc < 0 ? rc : vector_send(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2), to);
+	}
 	return ANSWERED;
 }
 
@@ -404,19 +449,18 @@ static enum verdict answer_recvmsg(struct emu_thread *th, int64_t *result)
 		*result = -EFAULT;
 		return ANSWERED;
 	}
-	*result = vector_recv(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2));
+	struct endpoint from;
+	int truncated;
+	*result = vector_recv(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2), &from, &truncated);
 	if (*result < 0)
 		return ANSWERED;
-	uint32_t ip = 0;
-	uint16_t port = 0;
-	sock_address(s, 1, &ip, &port);
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(from.port), .sin_addr.s_addr = htonl(from.ip) };
 	socklen_t namelen = mh.msg_name ? (mh.msg_namelen < sizeof(sin) ? mh.msg_namelen : sizeof(sin)) : 0;
 	if (namelen && emu_write(th, (uint64_t)(uintptr_t)mh.msg_name, &sin, namelen) < 0)
 		*result = -EFAULT;
 	mh.msg_namelen = mh.msg_name ? sizeof(sin) : 0;
 	mh.msg_controllen = 0;
-	mh.msg_flags = 0;
+	mh.msg_flags = truncated ? MSG_TRUNC : 0;
 	if (emu_write(th, ARG(1), &mh, sizeof(mh)) < 0)
 		*result = -EFAULT;
 	return ANSWERED;
