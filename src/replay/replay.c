@@ -15,6 +15,7 @@
 #include "replay/cwd.h"
 #include "replay/feed.h"
 #include "replay/prepare.h"
+#include "replay/written.h"
 #include "util/util.h"
 
 /* The replay shows a progress bar on a terminal once it has run this long. */
@@ -219,6 +220,17 @@ static int run(struct replay_options *o)
 		rp_error("%s", err);
 		goto out;
 	}
+	/* the replayed bytes are the --data mode's, not the recording's, under any other mode */
+	if (o->verify && o->data.mode == DATA_RECORDED) {
+		ctx->shadow = rp_calloc(1, sizeof(*ctx->shadow));
+		if (shadow_init(ctx->shadow, &ctx->sandbox, err, (unsigned)sizeof(err)) < 0) {
+			rp_error("%s", err);
+			free(ctx->shadow);
+			ctx->shadow = NULL;
+			goto out;
+		}
+		written_kinds(ctx->arch, ctx->written_kinds);
+	}
 	if (drop_override_capabilities() < 0) {
 		rp_error("cannot drop CAP_DAC_OVERRIDE: %s", strerror(errno));
 		goto out;
@@ -251,6 +263,13 @@ static int run(struct replay_options *o)
 		ctx->report.os_threads = ctx->pool.nthreads;
 		rpr_reader_get_info(reader, &info);
 		ctx->report.recorded_wall_ns = info.last_ts_ns - info.first_ts_ns;
+		struct shadow_outcome state = { 0 };
+		if (ctx->shadow && !feed->failed && !replay_stopped(ctx)) {
+			shadow_check(ctx->shadow, &ctx->mismatches, &state);
+			ctx->report.state = &state;
+			if (state.differing && o->on_mismatch == MISMATCH_ABORT)
+				replay_stop(ctx);
+		}
 		uint64_t mismatches = ctx->mismatches.count;
 		if (feed->failed) {
 			rp_error("%s: %s", o->trace, feed->error);
@@ -266,12 +285,17 @@ static int run(struct replay_options *o)
 			else
 				status = mismatches && o->on_mismatch == MISMATCH_WARN ? 4 : 0;
 		}
+		shadow_outcome_free(&state);
 		free(feed);
 	}
 	replay_report_free(&ctx->report);
 	mismatch_log_destroy(&ctx->mismatches);
 	watermark_destroy(&ctx->watermark);
 out:
+	if (ctx->shadow) {
+		shadow_free(ctx->shadow);
+		free(ctx->shadow);
+	}
 	for (int i = 0; i < 3; i++)
 		if (ctx->stdio_fds[i] >= 0)
 			close(ctx->stdio_fds[i]);

@@ -14,6 +14,7 @@
 #include "replay/rules.h"
 #include "replay/sandbox.h"
 #include "replay/sched.h"
+#include "replay/shadow.h"
 #include "replay/verify.h"
 #include "sys/select.h"
 
@@ -43,6 +44,8 @@ struct replay_ctx {
 	int stdio_fds[3];       /* what the recorded standard descriptors become */
 	char *initial_cwd;
 	int stopped;            /* set (atomically) when --on-mismatch=abort fired */
+	struct shadow_store *shadow; /* the on-disk state record (--verify), or NULL */
+	uint8_t written_kinds[SYS_SET_MAX];
 };
 
 /* 1 once the replay was stopped. */

@@ -86,6 +86,13 @@ void replay_report_print(const struct replay_report *r, const struct arch *a, ui
 		(double)r->recorded_wall_ns / 1e9, (double)r->replay_wall_ns / 1e9,
 		r->recorded_wall_ns ? (double)r->replay_wall_ns / (double)r->recorded_wall_ns : 0.0,
 		(unsigned long long)r->threads, (unsigned long long)r->os_threads);
+	if (r->state) {
+		fprintf(out, "on-disk state: %llu written files checked, %llu differ, %zu not checkable\n",
+			(unsigned long long)r->state->checked, (unsigned long long)r->state->differing,
+			r->state->nunchecked);
+		for (size_t i = 0; i < r->state->nunchecked; i++)
+			fprintf(out, "  not checkable: %s: %s\n", r->state->unchecked[i].path, r->state->unchecked[i].reason);
+	}
 	if (t.replayed) {
 		fprintf(out, "\n%-18s %9s %10s | %10s %10s %10s | %10s %10s %10s\n", "replayed", "calls", "mismatch",
 			"rec mean", "rec p50", "rec p99", "mean us", "p50 us", "p99 us");
@@ -177,7 +184,20 @@ int replay_report_write_json(const struct replay_report *r, const struct arch *a
 		fprintf(out, ": %llu", (unsigned long long)r->by_nr[nr].kept);
 		sep = ", ";
 	}
-	fputs("}}\n", out);
+	fputc('}', out);
+	if (r->state) {
+		fprintf(out, ",\n \"on_disk_state\": {\"checked\": %llu, \"differing\": %llu, \"not_checkable\": [",
+			(unsigned long long)r->state->checked, (unsigned long long)r->state->differing);
+		for (size_t i = 0; i < r->state->nunchecked; i++) {
+			fputs(i ? ", {\"path\": " : "{\"path\": ", out);
+			json_string(out, r->state->unchecked[i].path);
+			fputs(", \"reason\": ", out);
+			json_string(out, r->state->unchecked[i].reason);
+			fputc('}', out);
+		}
+		fputs("]}", out);
+	}
+	fputs("}\n", out);
 	if (out == stdout)
 		return fflush(out) == EOF ? -1 : 0;
 	int failed = ferror(out);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "arch/arch.h"
+#include "replay/shadow.h"
 #include "stats/histogram.h"
 #include "sys/select.h"
 
@@ -26,6 +27,7 @@ struct replay_report {
 	uint64_t unknown_kept;    /* calls whose number this build cannot name */
 	uint64_t recorded_wall_ns, replay_wall_ns;
 	uint64_t threads, os_threads;
+	const struct shadow_outcome *state; /* the on-disk state check, NULL when not made */
 };
 
 void replay_report_init(struct replay_report *r);

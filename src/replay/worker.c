@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "replay/exec.h"
+#include "replay/written.h"
 #include "util/util.h"
 
 static uint64_t now_ns(void)
@@ -98,6 +99,8 @@ static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const str
 		if (enter && exit)
 			wait_recorded(ctx, t, exit->ts_ns > enter->ts_ns ? exit->ts_ns - enter->ts_ns : 0);
 	}
+	if (ctx->shadow && !unfinished)
+		written_note(ctx, t->proc, enter, exit, &r);
 	exec_release(&r);
 	t->last_recorded_ns = exit ? exit->ts_ns : enter->ts_ns;
 	t->last_replayed_ns = now_ns();

@@ -45,6 +45,9 @@ tar -C "$WORK/src" -cf "$WORK/src.tar" sub
 # replayed copies have the recorded names and sizes, with --data's bytes
 mkdir "$WORK/copy"
 TREE_SIZES=1 round_trip cp "$WORK/copy" cp -r "$WORK/src/sub" "$WORK/copy/sub"
+# ... so the on-disk state check lists them as not checkable, with the reason, rather than passing them
+expect_grep '"not_checkable": \[.*\{"path": "'"$WORK"'/copy/sub/f1", "reason": "bytes copied in by copy_file_range or splice"\}' out/cp.json
+expect_grep '"on_disk_state": \{"checked": [1-9]' out/tar.json
 
 # a fork/exec pipeline: sh, sort and tee through pipes
 mkdir "$WORK/pipeline"

@@ -30,6 +30,24 @@ printf 'RECORDED INPUT\n' > "$R$WORK/run/in.txt"
 expect_status 4 "$REPRISE" replay --root "$R" --verify cat.rpr > changed.txt 2> changed.err
 expect_grep '^reprise: mismatch: .*read\(0, "recorded input\\n".*expected the recorded data, replay different data from byte 0' changed.err
 
+# the on-disk state check: every written file ends with the bytes the recording says. A symlink planted in
+# the root sends the second file's writes into the first; every call still succeeds as recorded.
+mkdir state
+(cd state && "$REPRISE" record -o "$WORK/state.rpr" -- sh -c 'echo first > a.txt; echo second-longer > b.txt; printf xy | dd of=c.bin bs=1 seek=5 conv=notrunc 2> /dev/null')
+"$REPRISE" replay --root "$WORK/root-state" --prepare --verify -v --json state.json state.rpr > state.out 2> state.err ||
+	fail "clean state replay failed"
+expect_grep '"on_disk_state": \{"checked": [3-9], "differing": 0, "not_checkable": \[\]\}' state.json
+expect_grep '^on-disk state: [3-9] written files checked, 0 differ, 0 not checkable$' state.out
+rm -rf "$WORK/root-state2"
+mkdir -p "$WORK/root-state2$WORK/state"
+ln -s a.txt "$WORK/root-state2$WORK/state/b.txt"
+expect_status 4 "$REPRISE" replay --root "$WORK/root-state2" --prepare --verify --json state2.json state.rpr > state2.out 2> state2.err
+expect_grep "^reprise: mismatch: on-disk state of $WORK/state/a.txt: expected byte 0x66 at offset 0, replay 0x73\$" state2.err
+expect_grep '"on_disk_state": \{"checked": [3-9], "differing": 1,' state2.json
+[ "$(grep -c '^reprise: mismatch' state2.err)" -eq 1 ] || fail "the planted symlink caused call mismatches too"
+expect_status 3 "$REPRISE" replay --root "$WORK/root-state2" --verify --on-mismatch=abort state.rpr > /dev/null 2> state3.err
+expect_grep 'on-disk state of' state3.err
+
 # an absolute path lands under the root only
 mkdir scratch
 "$REPRISE" record -o abs.rpr -- sh -c "echo absolute > $WORK/scratch/abs.txt"

@@ -1,4 +1,7 @@
-/* reprise replay: the ordering watermark, the worker pool, the sandbox, descriptor maps, --data, the call rules. */
+/*
+ * reprise replay: the ordering watermark, the worker pool, the sandbox, descriptor maps, --data, the call rules,
+ * the on-disk state record.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,6 +22,7 @@
 #include "replay/rules.h"
 #include "replay/sandbox.h"
 #include "replay/sched.h"
+#include "replay/shadow.h"
 
 static void test_watermark_advances_over_the_completed_prefix(void **state)
 {
@@ -243,6 +247,84 @@ static void test_rules_from_the_table(void **state)
 	assert_int_equal(replay_rule_for(a, (uint32_t)arch_syscall_nr(a, "mkdirat")).mode_arg, 2);
 }
 
+/* Writes content into ROOT/name. */
+static void put_file(const char *name, const char *content)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", root_dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(content, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static const struct shadow_file *shadow_find(struct shadow_store *s, const char *path)
+{
+	for (unsigned b = 0; b < SHADOW_BUCKETS; b++)
+		for (const struct shadow_file *f = s->buckets[b]; f; f = f->next_in_bucket)
+			if (strcmp(f->path, path) == 0)
+				return f;
+	return NULL;
+}
+
+static void test_shadow_keeps_the_last_bytes_written(void **state)
+{
+	(void)state;
+	struct sandbox sb;
+	make_root(&sb);
+	assert_int_equal(mkdirat(sb.root_fd, ".reprise", 0755) == 0 || errno == EEXIST, 1);
+	char err[256];
+	struct shadow_store s;
+	assert_int_equal(shadow_init(&s, &sb, err, sizeof(err)), 0);
+	/* sequential writes coalesce; an overwrite in the middle splits the range in three */
+	shadow_truncate(&s, "/d/f", 0);
+	shadow_write(&s, "/d/f", 0, (const uint8_t *)"hello", 5);
+	shadow_write(&s, "/d/f", 5, (const uint8_t *)" world", 6);
+	const struct shadow_file *f = shadow_find(&s, "/d/f");
+	assert_non_null(f);
+	assert_int_equal(f->nextents, 1);
+	assert_int_equal(f->size, 11);
+	shadow_write(&s, "/d/f", 2, (const uint8_t *)"LL", 2);
+	assert_int_equal(f->nextents, 3);
+	assert_int_equal(s.extents, 3);
+	/* truncation drops what lies beyond; a rename of the directory carries the file along */
+	shadow_truncate(&s, "/d/f", 9);
+	assert_int_equal(f->size, 9);
+	shadow_rename(&s, "/d", "/e", 0);
+	assert_null(shadow_find(&s, "/d/f"));
+	assert_non_null(shadow_find(&s, "/e/f"));
+	shadow_link(&s, "/e/f", "/e/g");
+	shadow_write(&s, "/gone", 0, (const uint8_t *)"x", 1);
+	shadow_unlink(&s, "/gone");
+	assert_null(shadow_find(&s, "/gone"));
+	shadow_write(&s, "/lost", 0, NULL, 4);
+	shadow_write(&s, "/mapped", 0, (const uint8_t *)"abc", 3);
+	shadow_unknowable(&s, "/mapped", "mapped");
+
+	assert_int_equal(mkdirat(sb.root_fd, "e", 0755), 0);
+	put_file("e/f", "heLLo wor");
+	put_file("e/g", "heLLo wxr");
+	struct mismatch_log log;
+	mismatch_log_init(&log, MISMATCH_IGNORE);
+	struct shadow_outcome out;
+	shadow_check(&s, &log, &out);
+	assert_int_equal(out.checked, 2);
+	assert_int_equal(out.differing, 1);
+	assert_int_equal(log.count, 1);
+	assert_int_equal(out.nunchecked, 2);
+	shadow_outcome_free(&out);
+
+	/* a file shorter than the record, or of another size than a truncation fixed, differs too */
+	put_file("e/f", "heLLo");
+	put_file("e/g", "heLLo world");
+	shadow_check(&s, &log, &out);
+	assert_int_equal(out.differing, 2);
+	shadow_outcome_free(&out);
+	mismatch_log_destroy(&log);
+	shadow_free(&s);
+	remove_root(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_fd_map_fork_dup_and_exec),
 		cmocka_unit_test(test_data_modes),
 		cmocka_unit_test(test_rules_from_the_table),
+		cmocka_unit_test(test_shadow_keeps_the_last_bytes_written),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
