@@ -15,11 +15,14 @@
 #include "replay/cwd.h"
 #include "replay/feed.h"
 #include "replay/prepare.h"
+#include "replay/watchdog.h"
 #include "replay/written.h"
 #include "util/util.h"
 
 /* The replay shows a progress bar on a terminal once it has run this long. */
 enum { PROGRESS_AFTER_MS = 2000, PROGRESS_TICK_MS = 200 };
+/* How long a stalled replay's interrupted threads get to end before the process exits without them. */
+enum { STALL_JOIN_MS = 3000 };
 
 static void usage(FILE *to)
 {
@@ -32,6 +35,8 @@ static void usage(FILE *to)
 	      "  --verify            also compare data read, directory listings and stat fields\n"
 	      "  --on-mismatch WHAT  warn (default: print the first 20, exit 4), abort (exit 3), ignore\n"
 	      "  --cwd DIR           the recorded initial working directory (default: inferred)\n"
+	      "  --stall-timeout S   declare the replay stalled (exit 5) when no call completes for S\n"
+	      "                      seconds (default 10; 0: wait forever)\n"
 	      "  --stdio             let writes to the recorded stdout/stderr reach the terminal\n"
 	      "  --json FILE         write the summary as JSON (- for standard output)\n"
 	      "  -v                  also print the summary's per-call table when there is a JSON file\n"
@@ -241,6 +246,8 @@ static int run(struct replay_options *o)
 		ctx->rules[nr] = replay_rule_for(ctx->arch, nr);
 	watermark_init(&ctx->watermark);
 	worker_pool_init(&ctx->pool);
+	pthread_mutex_init(&ctx->live_lock, NULL);
+	pthread_cond_init(&ctx->live_ended, NULL);
 	mismatch_log_init(&ctx->mismatches, o->on_mismatch);
 	replay_report_init(&ctx->report);
 
@@ -253,25 +260,48 @@ static int run(struct replay_options *o)
 		rp_error("%s", feed->error);
 		free(feed);
 	} else {
-		while (!feed_wait(feed, PROGRESS_TICK_MS))
+		struct watchdog dog;
+		watchdog_init(&dog, o->stall_timeout, started);
+		int stalled = 0;
+		for (;;) {
+			int fed = feed_wait(feed, PROGRESS_TICK_MS);
+			if (fed && watchdog_wait_ended(ctx, PROGRESS_TICK_MS))
+				break;
 			show_progress(feed, info.events, started, &progress);
-		feed_join(feed);
-		worker_pool_finish(&ctx->pool);
+			if (watchdog_stalled(&dog, ctx, feed_events(feed), now_ns())) {
+				stalled = 1;
+				break;
+			}
+		}
 		if (progress)
 			fputs("\r\033[K", stderr);
+		if (stalled) {
+			rp_error("replay stalled: no call completed for %g s; the replay threads:", o->stall_timeout);
+			watchdog_describe(ctx, stderr);
+			replay_stop(ctx);
+			if (!watchdog_interrupt(ctx, STALL_JOIN_MS)) {
+				rp_error("replay threads did not stop within %u ms of being interrupted", STALL_JOIN_MS);
+				fflush(NULL);
+				_exit(REPLAY_STALLED_STATUS);
+			}
+		}
+		feed_join(feed);
+		worker_pool_finish(&ctx->pool);
 		ctx->report.replay_wall_ns = now_ns() - started;
 		ctx->report.os_threads = ctx->pool.nthreads;
 		rpr_reader_get_info(reader, &info);
 		ctx->report.recorded_wall_ns = info.last_ts_ns - info.first_ts_ns;
 		struct shadow_outcome state = { 0 };
-		if (ctx->shadow && !feed->failed && !replay_stopped(ctx)) {
+		if (ctx->shadow && !stalled && !feed->failed && !replay_stopped(ctx)) {
 			shadow_check(ctx->shadow, &ctx->mismatches, &state);
 			ctx->report.state = &state;
 			if (state.differing && o->on_mismatch == MISMATCH_ABORT)
 				replay_stop(ctx);
 		}
 		uint64_t mismatches = ctx->mismatches.count;
-		if (feed->failed) {
+		if (stalled) {
+			status = REPLAY_STALLED_STATUS;
+		} else if (feed->failed) {
 			rp_error("%s: %s", o->trace, feed->error);
 		} else if (replay_stopped(ctx)) {
 			rp_error("replay stopped at the first mismatch (--on-mismatch=abort)");
@@ -288,6 +318,8 @@ static int run(struct replay_options *o)
 		shadow_outcome_free(&state);
 		free(feed);
 	}
+	pthread_cond_destroy(&ctx->live_ended);
+	pthread_mutex_destroy(&ctx->live_lock);
 	replay_report_free(&ctx->report);
 	mismatch_log_destroy(&ctx->mismatches);
 	watermark_destroy(&ctx->watermark);
@@ -308,7 +340,8 @@ out:
 
 int cmd_replay(int argc, char **argv)
 {
-	enum { OPT_ROOT = 256, OPT_PREPARE, OPT_DATA, OPT_TIMING, OPT_VERIFY, OPT_ON_MISMATCH, OPT_CWD, OPT_STDIO, OPT_JSON };
+	enum { OPT_ROOT = 256, OPT_PREPARE, OPT_DATA, OPT_TIMING, OPT_VERIFY, OPT_ON_MISMATCH, OPT_CWD, OPT_STDIO, OPT_JSON,
+	       OPT_STALL_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "prepare", no_argument, NULL, OPT_PREPARE },
@@ -319,10 +352,11 @@ int cmd_replay(int argc, char **argv)
 		{ "cwd", required_argument, NULL, OPT_CWD },
 		{ "stdio", no_argument, NULL, OPT_STDIO },
 		{ "json", required_argument, NULL, OPT_JSON },
+		{ "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct replay_options o = { .scale = 1 };
+	struct replay_options o = { .scale = 1, .stall_timeout = 10 };
 	int ch;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
@@ -363,6 +397,16 @@ int cmd_replay(int argc, char **argv)
 		case OPT_JSON:
 			o.json = optarg;
 			break;
+		case OPT_STALL_TIMEOUT: {
+			char *end;
+			errno = 0;
+			o.stall_timeout = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o.stall_timeout >= 0) || o.stall_timeout > 1e6) {
+				rp_error("--stall-timeout %s: expected a number of seconds", optarg);
+				return 2;
+			}
+			break;
+		}
 		case 'v':
 			o.verbose = 1;
 			break;

@@ -6,6 +6,7 @@
 #ifndef REPRISE_REPLAY_REPLAY_H
 #define REPRISE_REPLAY_REPLAY_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "arch/arch.h"
@@ -29,8 +30,11 @@ struct replay_options {
 	uint8_t timing;         /* enum timing_mode */
 	double scale;           /* think-time multiplier (1 for original) */
 	uint8_t on_mismatch;    /* enum mismatch_policy */
+	double stall_timeout;   /* seconds without progress before the replay is declared stalled; 0: never */
 	struct data_fill data;
 };
+
+struct replay_task;
 
 struct replay_ctx {
 	const struct replay_options *opt;
@@ -46,6 +50,12 @@ struct replay_ctx {
 	int stopped;            /* set (atomically) when --on-mismatch=abort fired */
 	struct shadow_store *shadow; /* the on-disk state record (--verify), or NULL */
 	uint8_t written_kinds[SYS_SET_MAX];
+	/* for the stall watchdog: calls completed, and the replay threads started and not yet ended */
+	uint64_t progress;
+	pthread_mutex_t live_lock;
+	pthread_cond_t live_ended;
+	struct replay_task *live;
+	unsigned nlive;
 };
 
 /* 1 once the replay was stopped. */

@@ -54,7 +54,28 @@ struct replay_task {
 	struct replay_task *next_in_bucket;
 	/* worker side: where the thread's timeline stands, recorded and replayed */
 	uint64_t last_recorded_ns, last_replayed_ns;
+	/* what the worker is doing, for the stall watchdog (written atomically: the watchdog reads it) */
+	uint8_t doing;            /* enum task_doing */
+	uint32_t doing_nr;        /* TASK_IN_CALL: the syscall */
+	uint64_t doing_need;      /* TASK_ORDERED: the ranks it waits for */
+	uint8_t running;          /* `thread` is the OS thread running it */
+	pthread_t thread;
+	struct replay_task *prev_live, *next_live;
 };
+
+enum task_doing {
+	TASK_QUEUED = 0, /* waiting for a thread, or for the trace reader's next item */
+	TASK_ORDERED,    /* waiting for earlier calls to return (the ordering rule) */
+	TASK_THINKING,   /* waiting out recorded time (--timing) */
+	TASK_IN_CALL,    /* issuing a call */
+};
+
+static inline void task_doing(struct replay_task *t, uint8_t doing, uint32_t nr, uint64_t need)
+{
+	__atomic_store_n(&t->doing_nr, nr, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->doing_need, need, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->doing, doing, __ATOMIC_RELEASE);
+}
 
 struct replay_task *replay_task_new(int32_t tid);
 /* Frees a task whose queue is drained and closed. */

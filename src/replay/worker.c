@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "replay/exec.h"
+#include "replay/watchdog.h"
 #include "replay/written.h"
 #include "util/util.h"
 
@@ -41,6 +42,7 @@ static void start(struct replay_ctx *ctx, struct replay_task *t, uint64_t ts_ns)
 	t->last_recorded_ns = ts_ns;
 	t->last_replayed_ns = now_ns();
 	__atomic_add_fetch(&ctx->report.threads, 1, __ATOMIC_RELAXED);
+	watchdog_task_started(ctx, t);
 	if (worker_pool_submit(&ctx->pool, run_task, t) < 0)
 		rp_die(1, "%s", ctx->pool.error);
 }
@@ -74,11 +76,14 @@ static void spawn(struct replay_ctx *ctx, struct replay_task *parent, const stru
 static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const struct replay_item *item)
 {
 	const struct rpr_event *enter = item->enter, *exit = item->exit;
+	uint32_t nr = enter ? enter->u.enter.nr : exit->u.exit.nr;
+	task_doing(t, TASK_ORDERED, nr, item->need);
 	if (replay_stopped(ctx) || watermark_wait(&ctx->watermark, item->need) < 0)
 		return;
-	uint32_t nr = enter ? enter->u.enter.nr : exit->u.exit.nr;
+	task_doing(t, TASK_THINKING, nr, 0);
 	if (enter)
 		wait_recorded(ctx, t, enter->ts_ns > t->last_recorded_ns ? enter->ts_ns - t->last_recorded_ns : 0);
+	task_doing(t, TASK_IN_CALL, nr, 0);
 	t->last_replayed_ns = now_ns();
 	const struct replay_rule *rule = nr < SYS_SET_MAX ? &ctx->rules[nr] : NULL;
 	int unfinished = !enter || !exit ||
@@ -86,16 +91,18 @@ static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const str
 	struct exec_result r = { 0 };
 	if (rule && rule->how != RH_NONE && !unfinished)
 		replay_execute(ctx, t->proc, rule, enter, exit, &r);
-	if (r.replayed) {
+	/* a call interrupted by the watchdog, or finishing as an abort came, has an outcome that says nothing */
+	if (r.replayed && !replay_stopped(ctx)) {
 		int bad = verify_call(&ctx->mismatches, ctx->arch, enter, exit, &r, ctx->opt->verify &&
 				      ctx->opt->data.mode == DATA_RECORDED);
 		replay_report_replayed(&ctx->report, nr, exit->ts_ns - enter->ts_ns, r.ns, bad);
 		if (bad && ctx->opt->on_mismatch == MISMATCH_ABORT)
 			replay_stop(ctx);
-	} else {
+	} else if (!r.replayed) {
 		replay_report_kept(&ctx->report, nr);
 		if (enter && exit && !unfinished)
 			replay_keep_descriptors(ctx, t->proc, enter, exit);
+		task_doing(t, TASK_THINKING, nr, 0);
 		if (enter && exit)
 			wait_recorded(ctx, t, exit->ts_ns > enter->ts_ns ? exit->ts_ns - enter->ts_ns : 0);
 	}
@@ -111,6 +118,7 @@ static void run_task(void *arg)
 	struct replay_task *t = arg;
 	struct replay_ctx *ctx = t->ctx;
 	struct replay_item *item;
+	watchdog_task_running(ctx, t);
 	while ((item = replay_task_pop(t))) {
 		int end = item->kind == ITEM_END;
 		switch (item->kind) {
@@ -129,9 +137,12 @@ static void run_task(void *arg)
 			break;
 		}
 		replay_item_free(item);
+		task_doing(t, TASK_QUEUED, 0, 0);
+		watchdog_progress(ctx);
 		if (end)
 			break;
 	}
 	replay_process_leave(t->proc);
+	watchdog_task_ended(ctx, t);
 	replay_task_free(t);
 }

@@ -1,4 +1,4 @@
-# reprise replay: deliberate differences are caught, the sandbox holds, --data and --timing do what they say,
+# reprise replay: deliberate differences are caught, a stalled replay gives up, the sandbox holds, --data and --timing do what they say,
 # bad traces give one-line errors.
 source "$E2E_DIR/lib.sh"
 
@@ -47,6 +47,23 @@ expect_grep '"on_disk_state": \{"checked": [3-9], "differing": 1,' state2.json
 [ "$(grep -c '^reprise: mismatch' state2.err)" -eq 1 ] || fail "the planted symlink caused call mismatches too"
 expect_status 3 "$REPRISE" replay --root "$WORK/root-state2" --verify --on-mismatch=abort state.rpr > /dev/null 2> state3.err
 expect_grep 'on-disk state of' state3.err
+
+# the stall watchdog: a FIFO put where the recording wrote a regular file blocks the replayed open for
+# good; after --stall-timeout the blocked thread is named with its call, and the replay exits 5
+mkdir stall
+(cd stall && "$REPRISE" record -o "$WORK/stall.rpr" -- sh -c 'echo x > f; cat f' > /dev/null)
+rm -rf "$WORK/root-stall"
+"$REPRISE" replay --root "$WORK/root-stall" --prepare stall.rpr > /dev/null 2>&1 || fail "clean stall.rpr replay failed"
+rm "$WORK/root-stall$WORK/stall/f"
+mkfifo "$WORK/root-stall$WORK/stall/f"
+start=$(date +%s%N)
+expect_status 5 "$REPRISE" replay --root "$WORK/root-stall" --stall-timeout 1 stall.rpr > stall.out 2> stall.err
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_grep '^reprise: replay stalled: no call completed for 1 s' stall.err
+expect_grep '^reprise: stalled: thread [0-9]+ blocked in openat$' stall.err
+[ "$took" -lt 6000 ] || fail "the stalled replay took ${took} ms to give up"
+expect_status 2 "$REPRISE" replay --stall-timeout soon stall.rpr > /dev/null 2> stallopt.err
+one_line_error stallopt.err
 
 # an absolute path lands under the root only
 mkdir scratch
