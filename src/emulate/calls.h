@@ -8,6 +8,7 @@
 #define REPRISE_EMULATE_CALLS_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "emulate/world.h"
 
@@ -25,10 +26,21 @@ struct call_rule {
 extern const struct call_rule vtime_rules[];
 extern const struct call_rule net_rules[];
 extern const struct call_rule random_rules[];
+extern const struct call_rule multiplex_rules[];
 
 /* Reads or writes the thread's memory whole; 0, or -1 (the call then fails with EFAULT). */
 int emu_read(struct emu_thread *th, uint64_t addr, void *buf, size_t len);
 int emu_write(struct emu_thread *th, uint64_t addr, const void *buf, size_t len);
+
+/*
+ * The poll(2) bits descriptor fd of process pid has now in the kernel (a copy of it taken
+ * with pidfd_getfd, polled without waiting); POLLNVAL when pid has no such descriptor.
+ */
+short native_poll(pid_t pid, int fd, short events);
+/* Whether fd of process pid is an epoll set: 1, 0, or -1 when there is no such descriptor. */
+int native_epoll_kind(pid_t pid, int fd);
+/* Whether the kernel's epoll set epfd of process pid watches any descriptor. */
+int native_epoll_watches(pid_t pid, int epfd);
 
 /* Frees the generators getrandom used. */
 void random_free(void);

@@ -36,7 +36,6 @@
 #define SPIN_NS 200000ull
 /* A parent learns of a child's end a little after reprise reaps it: look longer then. */
 #define SPIN_AFTER_DEATH_NS 20000000ull
-#define POLL_QUANTUM_FIRST 0.001
 #define POLL_QUANTUM_LAST 3600.0
 
 struct emu emu;
@@ -73,11 +72,7 @@ static const struct call_rule kernel_rules[] = {
 	{ "msgrcv", NULL, MAY_BLOCK },
 	{ "msgsnd", NULL, MAY_BLOCK },
 	{ "vfork", NULL, MAY_BLOCK },
-	{ "epoll_wait", NULL, MAY_BLOCK },
-	{ "epoll_pwait", NULL, MAY_BLOCK },
 	{ "epoll_pwait2", NULL, MAY_BLOCK },
-	{ "select", warn_unmediated, MAY_BLOCK },
-	{ "pselect6", warn_unmediated, MAY_BLOCK },
 	{ "sendfile", warn_unmediated, MAY_BLOCK },
 	{ "splice", warn_unmediated, MAY_BLOCK },
 	{ "alarm", warn_real_time, NEVER_BLOCKS },
@@ -106,6 +101,7 @@ void driver_init(void)
 	add_rules(a, vtime_rules);
 	add_rules(a, random_rules);
 	add_rules(a, net_rules);
+	add_rules(a, multiplex_rules);
 	nr_clone = (uint32_t)arch_syscall_nr(a, "clone");
 	nr_clone3 = (uint32_t)arch_syscall_nr(a, "clone3");
 	nr_vfork = (uint32_t)arch_syscall_nr(a, "vfork");
@@ -149,6 +145,13 @@ int emu_wait(double timeout)
 	sg_mutex_unlock(lock);
 	sg_mutex_destroy(lock);
 	return emu.generation != seen;
+}
+
+void emu_wait_polling(double *quantum, double left)
+{
+	double wait = *quantum > POLL_QUANTUM_LAST ? left : left < 0 || *quantum < left ? *quantum : left;
+	if (!emu_wait(wait) && *quantum <= POLL_QUANTUM_LAST)
+		*quantum *= 2;
 }
 
 void emu_warn_once(uint32_t nr, const char *why)
@@ -248,7 +251,7 @@ static int on_entry(struct emu_thread *th)
 /* Waits for the next stop of a thread that may be waiting in the kernel for another program. */
 static int step_polling(struct emu_thread *th)
 {
-	double quantum = POLL_QUANTUM_FIRST;
+	double quantum = EMU_POLL_QUANTUM_FIRST;
 	uint64_t deaths = emu.deaths;
 	for (;;) {
 		uint64_t until = tracer_now() + (emu.deaths != deaths ? SPIN_AFTER_DEATH_NS : SPIN_NS);

@@ -190,6 +190,16 @@ static void bytes_consume(struct bytes *b, size_t len)
 	b->len -= len;
 }
 
+/*
+ * Moves bytes across the route from src to dst in simulated time. Within one host the
+ * platform has no route (SimGrid fails on one); loopback is taken as instantaneous.
+ */
+static void transfer(sg_host_t src, sg_host_t dst, double bytes)
+{
+	if (src != dst)
+		sg_host_sendto(src, dst, bytes);
+}
+
 static void stream_unref(struct stream *st)
 {
 	if (--st->refs > 0)
@@ -211,7 +221,7 @@ static void flusher_main(int argc, char **argv)
 		struct bytes batch = st->pending;
 		int fin = st->fin_queued;
 		memset(&st->pending, 0, sizeof(st->pending));
-		sg_host_sendto(st->src, st->dst, (double)batch.len);
+		transfer(st->src, st->dst, (double)batch.len);
 		if (!st->reader_closed)
 			bytes_append(&st->arrived, batch.data, batch.len);
 		free(batch.data);
@@ -387,10 +397,6 @@ struct handshake {
 	uint16_t port;
 };
 
-static void transfer(sg_host_t src, sg_host_t dst, double bytes)
-{
-	sg_host_sendto(src, dst, bytes);
-}
 
 /* SYN, then SYN-ACK or RST: each a network crossing of the route. */
 static void handshake_main(int argc, char **argv)
@@ -472,9 +478,9 @@ int sock_connect(struct sock *s, uint32_t ip, uint16_t port)
 	hs->ip = ip;
 	hs->port = port;
 	sock_ref(s);
+	/* Not a daemon: a handshake always ends, and SimGrid 3.32 crashes killing a daemon that never ran. */
 	sg_actor_t a = sg_actor_init("handshake", s->host);
 	sg_actor_set_data(a, hs);
-	sg_actor_daemonize(a);
 	sg_actor_start(a, handshake_main, 0, NULL);
 	if (s->nonblock)
 		return -EINPROGRESS;
@@ -660,7 +666,7 @@ static void datagram_main(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	struct in_flight *f = sg_actor_self_get_data();
-	sg_host_sendto(f->src, f->dst, (double)f->d->len);
+	transfer(f->src, f->dst, (double)f->d->len);
 	while (f->order->delivered != f->seq)
 		emu_wait(-1);
 	f->order->delivered++;
@@ -710,9 +716,12 @@ int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, const ui
 	struct in_flight *f = rp_malloc(sizeof(*f));
 	*f = (struct in_flight){ .src = s->host, .dst = dst, .dst_ip = to_ip, .dst_port = to_port, .d = d,
 				 .order = s->order, .seq = s->order->sent++ };
+	/*
+	 * Not a daemon: the simulation lasts until the datagram lands (SimGrid 3.32 also
+	 * crashes killing a daemon that has not run yet, as when its sender exits at once).
+	 */
 	sg_actor_t a = sg_actor_init("datagram", s->host);
 	sg_actor_set_data(a, f);
-	sg_actor_daemonize(a);
 	sg_actor_start(a, datagram_main, 0, NULL);
 	return (int64_t)len;
 }

@@ -475,7 +475,7 @@ static void forget_fd(struct emu_thread *th, int64_t ret)
 static enum verdict answer_close(struct emu_thread *th, int64_t *result)
 {
 	(void)result;
-	if (sock_at(th, ARG(0))) {
+	if (sock_at(th, ARG(0)) || (ARG(0) <= INT32_MAX && fdtable_has_watches(th->proc->fds, (int)ARG(0)))) {
 		th->exit_hook = forget_fd;
 		th->hook_arg = ARG(0);
 	}
@@ -545,80 +545,6 @@ static enum verdict answer_ioctl(struct emu_thread *th, int64_t *result)
 	return NATIVE;
 }
 
-/* poll and ppoll over mediated sockets: ready now, or wait in simulated time. */
-static enum verdict answer_poll_common(struct emu_thread *th, int64_t *result, double timeout)
-{
-	uint64_t nfds = ARG(1);
-	if (nfds > 4096)
-		return NATIVE;
-	struct pollfd *fds = rp_malloc((nfds ? nfds : 1) * sizeof(*fds));
-	if (nfds && emu_read(th, ARG(0), fds, nfds * sizeof(*fds)) < 0) {
-		free(fds);
-		*result = -EFAULT;
-		return ANSWERED;
-	}
-	size_t mediated = 0, other = 0;
-	for (size_t i = 0; i < nfds; i++) {
-		if (fds[i].fd < 0)
-			continue;
-		if (sock_at(th, (uint64_t)fds[i].fd))
-			mediated++;
-		else
-			other++;
-	}
-	if (!mediated) {
-		free(fds);
-		return NATIVE;
-	}
-	if (other)
-		emu_warn_once(th->t->nr, "descriptors that are not mediated sockets are reported as never ready");
-	double deadline = timeout < 0 ? -1 : emu_clock() + timeout;
-	for (;;) {
-		int ready = 0;
-		for (size_t i = 0; i < nfds; i++) {
-			struct sock *s = fds[i].fd < 0 ? NULL : sock_at(th, (uint64_t)fds[i].fd);
-			fds[i].revents = s ? sock_poll(s) & (fds[i].events | POLLERR | POLLHUP) : 0;
-			ready += fds[i].revents != 0;
-		}
-		double left = deadline < 0 ? -1 : deadline - emu_clock();
-		if (ready || (deadline >= 0 && left <= 0)) {
-			*result = emu_write(th, ARG(0), fds, nfds * sizeof(*fds)) < 0 ? -EFAULT : ready;
-			break;
-		}
-		emu_wait(left);
-	}
-	free(fds);
-	return ANSWERED;
-}
-
-static enum verdict answer_poll(struct emu_thread *th, int64_t *result)
-{
-	int ms = (int)ARG(2);
-	return answer_poll_common(th, result, ms < 0 ? -1 : ms / 1000.0);
-}
-
-static enum verdict answer_ppoll(struct emu_thread *th, int64_t *result)
-{
-	struct timespec ts;
-	double timeout = -1;
-	if (ARG(2)) {
-		if (emu_read(th, ARG(2), &ts, sizeof(ts)) < 0) {
-			*result = -EFAULT;
-			return ANSWERED;
-		}
-		timeout = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	}
-	return answer_poll_common(th, result, timeout);
-}
-
-static enum verdict answer_epoll_ctl(struct emu_thread *th, int64_t *result)
-{
-	(void)result;
-	if (sock_at(th, ARG(2)))
-		emu_warn_once(th->t->nr, "epoll does not see mediated sockets yet; readiness will be wrong");
-	return NATIVE;
-}
-
 const struct call_rule net_rules[] = {
 	{ "socket", answer_socket, NEVER_BLOCKS },
 	{ "bind", answer_bind, NEVER_BLOCKS },
@@ -645,8 +571,5 @@ const struct call_rule net_rules[] = {
 	{ "dup3", answer_dup, NEVER_BLOCKS },
 	{ "fcntl", answer_fcntl, MAY_BLOCK },
 	{ "ioctl", answer_ioctl, NEVER_BLOCKS },
-	{ "poll", answer_poll, MAY_BLOCK },
-	{ "ppoll", answer_ppoll, MAY_BLOCK },
-	{ "epoll_ctl", answer_epoll_ctl, NEVER_BLOCKS },
 	{ NULL, NULL, NEVER_BLOCKS },
 };

@@ -71,6 +71,15 @@ void driver_spawn_actor(struct emu_thread *th, sg_host_t host);
 void emu_notify(void);
 int emu_wait(double timeout);
 
+/*
+ * A wait of a thread that also watches kernel descriptors, whose readiness no actor
+ * announces: until a change, left seconds (< 0: no limit), or a quantum starting at 1 ms
+ * that doubles while nothing changes; past an hour only changes and left end it, as for
+ * threads waiting in the kernel.
+ */
+#define EMU_POLL_QUANTUM_FIRST 0.001
+void emu_wait_polling(double *quantum, double left);
+
 /* Prints the "may be wrong" warning for a call once per syscall name. */
 void emu_warn_once(uint32_t nr, const char *why);
 
