@@ -146,6 +146,8 @@ static void note_origin(struct exec_result *r, uint8_t origin)
 		r->on_stdio = 1;
 	if (origin & FD_ORIGIN_OUTSIDE)
 		r->outside = 1;
+	if (origin & FD_ORIGIN_DEVICE)
+		r->device = 1;
 }
 
 static uint64_t map_fd(struct replay_process *proc, int64_t fd, struct exec_result *r)
@@ -161,6 +163,12 @@ static int outside_path(const char *full)
 {
 	return strncmp(full, "/proc", 5) == 0 && (full[5] == '/' || !full[5]) ? 1 :
 	       strncmp(full, "/sys", 4) == 0 && (full[4] == '/' || !full[4]);
+}
+
+/* /dev: its files are the recording machine's devices (random numbers, terminals), stood in for by plain files. */
+static int device_path(const char *full)
+{
+	return strncmp(full, "/dev/", 5) == 0;
 }
 
 /* The recorded directory a relative path is relative to (a new string); NULL with -errno in *err. */
@@ -450,7 +458,9 @@ static int64_t do_open(struct replay_ctx *ctx, struct replay_process *proc, cons
 			close(fd);
 		return fd;
 	}
-	fd_map_install(proc->fds, recorded, fd, (flags & O_CLOEXEC) != 0, 0, full);
+	uint8_t origin = device_path(full) ? FD_ORIGIN_DEVICE : 0;
+	r->device = origin != 0;
+	fd_map_install_fresh(proc->fds, recorded, fd, (flags & O_CLOEXEC) != 0, origin, full);
 	return recorded;
 }
 
@@ -554,7 +564,7 @@ static int64_t do_pipe(struct replay_process *proc, const char *name, const stru
 	int32_t recorded[2];
 	memcpy(recorded, pair, sizeof(recorded));
 	for (int k = 0; k < 2; k++)
-		fd_map_install(proc->fds, recorded[k], fds[k], (flags & O_CLOEXEC) != 0, 0, NULL);
+		fd_map_install_fresh(proc->fds, recorded[k], fds[k], (flags & O_CLOEXEC) != 0, 0, NULL);
 	return 0;
 }
 

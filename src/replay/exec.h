@@ -24,6 +24,7 @@ struct exec_result {
 	uint64_t args[6];     /* the arguments passed: output memory is readable here until exec_release */
 	uint8_t on_stdio;     /* a descriptor the recorded program started with took part */
 	uint8_t outside;      /* a descriptor of /proc or /sys took part: the call is kept, not replayed */
+	uint8_t device;       /* a descriptor of a file under /dev took part: the data it gives is not compared */
 	uint64_t ns;          /* time spent in the call */
 	void *allocs[EXEC_MAX_SCRATCH];
 	unsigned nallocs;

@@ -1,8 +1,10 @@
 #include "replay/fdmap.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/util.h"
@@ -11,6 +13,7 @@ struct fd_map *fd_map_new(void)
 {
 	struct fd_map *m = rp_calloc(1, sizeof(*m));
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->closed, NULL);
 	m->users = 1;
 	return m;
 }
@@ -77,6 +80,7 @@ void fd_map_release(struct fd_map *m)
 	for (uint32_t i = 0; i < m->cap; i++)
 		clear_slot(&m->slots[i]);
 	free(m->slots);
+	pthread_cond_destroy(&m->closed);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 }
@@ -110,12 +114,31 @@ int fd_map_install(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uin
 	return 0;
 }
 
+int fd_map_install_fresh(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uint8_t origin, char *path)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += FD_MAP_REUSE_WAIT_MS / 1000;
+	until.tv_nsec += (long)(FD_MAP_REUSE_WAIT_MS % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&m->lock);
+	int rc = 0;
+	while (fd >= 0 && fd < m->cap && m->slots[fd].replay_fd >= 0 && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&m->closed, &m->lock, &until);
+	pthread_mutex_unlock(&m->lock);
+	return fd_map_install(m, fd, replay_fd, cloexec, origin, path);
+}
+
 int fd_map_close(struct fd_map *m, int64_t fd)
 {
 	int rc = -1;
 	pthread_mutex_lock(&m->lock);
 	if (fd >= 0 && fd < m->cap && m->slots[fd].replay_fd >= 0) {
 		clear_slot(&m->slots[fd]);
+		pthread_cond_broadcast(&m->closed);
 		rc = 0;
 	}
 	pthread_mutex_unlock(&m->lock);
@@ -150,6 +173,7 @@ void fd_map_exec(struct fd_map *m)
 	for (uint32_t i = 0; i < m->cap; i++)
 		if (m->slots[i].replay_fd >= 0 && m->slots[i].cloexec)
 			clear_slot(&m->slots[i]);
+	pthread_cond_broadcast(&m->closed);
 	pthread_mutex_unlock(&m->lock);
 }
 

@@ -14,6 +14,7 @@
 enum {
 	FD_ORIGIN_STDIO = 1u << 0,   /* one of the descriptors the recorded program started with */
 	FD_ORIGIN_OUTSIDE = 1u << 1, /* a file replay does not reproduce (/proc, /sys): calls on it are kept, not replayed */
+	FD_ORIGIN_DEVICE = 1u << 2,  /* a file under /dev: replayed on the root's stand-in, whose bytes are not the device's */
 };
 
 struct fd_slot {
@@ -25,6 +26,7 @@ struct fd_slot {
 
 struct fd_map {
 	pthread_mutex_t lock;
+	pthread_cond_t closed;   /* a descriptor was closed */
 	unsigned users;
 	uint32_t cap;
 	struct fd_slot *slots;
@@ -50,6 +52,15 @@ void fd_map_release(struct fd_map *m);
 struct fd_view fd_map_get(struct fd_map *m, int64_t fd);
 /* Puts replay_fd at recorded fd, closing what was there; takes ownership of path. 0, or -1 if fd is out of range. */
 int fd_map_install(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uint8_t origin, char *path);
+/*
+ * Installs at a number the kernel chose (open, pipe): the recording proves the number
+ * was free then, so a descriptor still there belongs to a close that overlapped this
+ * call in the recording and is not replayed yet. Waits for it up to FD_MAP_REUSE_WAIT_MS
+ * (after which the replay has diverged, and it is replaced as fd_map_install does).
+ */
+int fd_map_install_fresh(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uint8_t origin, char *path);
+#define FD_MAP_REUSE_WAIT_MS 2000
+
 /* Closes the recorded descriptor. 0, or -1 if it was not open. */
 int fd_map_close(struct fd_map *m, int64_t fd);
 /* The recorded close-on-exec flag: 0/1, or -1 if fd is not open. */

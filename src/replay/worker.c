@@ -94,7 +94,7 @@ static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const str
 	/* a call interrupted by the watchdog, or finishing as an abort came, has an outcome that says nothing */
 	if (r.replayed && !replay_stopped(ctx)) {
 		int bad = verify_call(&ctx->mismatches, ctx->arch, enter, exit, &r, ctx->opt->verify &&
-				      ctx->opt->data.mode == DATA_RECORDED);
+				      ctx->opt->data.mode == DATA_RECORDED && !r.device);
 		replay_report_replayed(&ctx->report, nr, exit->ts_ns - enter->ts_ns, r.ns, bad);
 		if (bad && ctx->opt->on_mismatch == MISMATCH_ABORT)
 			replay_stop(ctx);

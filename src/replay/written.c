@@ -64,7 +64,7 @@ static char *file_of_fd(struct replay_process *proc, int64_t fd, int *replay_fd)
 {
 	struct fd_view v = fd_map_get(proc->fds, (int32_t)fd);
 	struct stat st;
-	if (!v.path || v.replay_fd < 0 || (v.origin & FD_ORIGIN_OUTSIDE) || fstat(v.replay_fd, &st) < 0 ||
+	if (!v.path || v.replay_fd < 0 || (v.origin & (FD_ORIGIN_OUTSIDE | FD_ORIGIN_DEVICE)) || fstat(v.replay_fd, &st) < 0 ||
 	    !S_ISREG(st.st_mode)) {
 		free(v.path);
 		return NULL;

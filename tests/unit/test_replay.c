@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "replay/datafill.h"
@@ -208,6 +209,39 @@ static void test_fd_map_fork_dup_and_exec(void **state)
 	fd_map_release(m);
 }
 
+struct late_close {
+	struct fd_map *map;
+	int64_t fd;
+};
+
+static void *close_later(void *arg)
+{
+	struct late_close *c = arg;
+	struct timespec pause = { .tv_sec = 0, .tv_nsec = 50 * 1000000 };
+	nanosleep(&pause, NULL);
+	assert_int_equal(fd_map_close(c->map, c->fd), 0);
+	return NULL;
+}
+
+/* a number the recording shows reused: the new descriptor goes in only once the late close of the old one ran */
+static void test_fd_map_fresh_number_waits_for_the_close(void **state)
+{
+	(void)state;
+	struct fd_map *m = fd_map_new();
+	int old_fd = open("/dev/null", O_RDONLY | O_CLOEXEC), new_fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	assert_true(old_fd >= 0 && new_fd >= 0);
+	assert_int_equal(fd_map_install(m, 3, old_fd, 0, 0, NULL), 0);
+	struct late_close c = { m, 3 };
+	pthread_t closer;
+	assert_int_equal(pthread_create(&closer, NULL, close_later, &c), 0);
+	assert_int_equal(fd_map_install_fresh(m, 3, new_fd, 0, 0, NULL), 0);
+	assert_int_equal(pthread_join(closer, NULL), 0);
+	struct fd_view v = fd_map_get(m, 3);
+	assert_int_equal(v.replay_fd, new_fd);
+	free(v.path);
+	fd_map_release(m);
+}
+
 static void test_data_modes(void **state)
 {
 	(void)state;
@@ -334,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_join_normalizes_like_getcwd),
 		cmocka_unit_test(test_sandbox_keeps_symlinks_inside),
 		cmocka_unit_test(test_fd_map_fork_dup_and_exec),
+		cmocka_unit_test(test_fd_map_fresh_number_waits_for_the_close),
 		cmocka_unit_test(test_data_modes),
 		cmocka_unit_test(test_rules_from_the_table),
 		cmocka_unit_test(test_shadow_keeps_the_last_bytes_written),
