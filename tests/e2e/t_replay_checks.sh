@@ -129,6 +129,13 @@ afap=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$orig" -ge 950 ] || fail "--timing=original took ${orig} ms for a 1 s recording"
 [ "$afap" -lt $((orig - 500)) ] || fail "afap took ${afap} ms, original ${orig} ms"
 
+# an incomplete trace (its end cut off, as a killed recorder leaves it) replays up to its last block,
+# with the warning `reprise show` gives, and the usual exit status
+head -c $(($(stat -c %s cat.rpr) - 30)) cat.rpr > cut.rpr
+"$REPRISE" replay --root "$WORK/root-cut" --prepare cut.rpr > cut.out 2> cut.err || fail "an incomplete trace did not replay"
+expect_grep '^reprise: warning: cut.rpr: trace is incomplete \(recorder did not finish\); [0-9]+ bytes after offset [0-9]+ lost$' cut.err
+expect_grep '^replayed [1-9]' cut.out
+
 # bad input: one-line errors, non-zero status
 head -c 20 cat.rpr > short.rpr
 expect_status 1 "$REPRISE" replay --root "$WORK/root-bad" short.rpr > /dev/null 2> short.err
