@@ -1,8 +1,8 @@
 /*
- * Connects to argv[1]:argv[2], sends argv[3] bytes, waits for the server's one-byte answer,
- * and prints the time that took by the clock it sees.
+ * Connects to argv[1]:argv[2] (a host name or an address), sends argv[3] bytes, waits for
+ * the server's one-byte answer, and prints the time that took by the clock it sees.
  */
-#include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,16 +25,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	long size = strtol(argv[3], NULL, 10);
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2])) };
-	if (inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1) {
-		fprintf(stderr, "tcp_client: bad address %s\n", argv[1]);
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *found;
+	int rc = getaddrinfo(argv[1], argv[2], &hints, &found);
+	if (rc != 0) {
+		fprintf(stderr, "tcp_client: %s: %s\n", argv[1], gai_strerror(rc));
 		return 2;
 	}
 	int s = socket(AF_INET, SOCK_STREAM, 0);
-	if (s < 0 || connect(s, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+	if (s < 0 || connect(s, found->ai_addr, found->ai_addrlen) < 0) {
 		perror("tcp_client: connect");
 		return 1;
 	}
+	freeaddrinfo(found);
 	char *data = malloc((size_t)size);
 	if (!data)
 		return 1;

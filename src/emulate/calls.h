@@ -27,6 +27,7 @@ extern const struct call_rule vtime_rules[];
 extern const struct call_rule net_rules[];
 extern const struct call_rule random_rules[];
 extern const struct call_rule multiplex_rules[];
+extern const struct call_rule names_rules[];
 
 /* Reads or writes the thread's memory whole; 0, or -1 (the call then fails with EFAULT). */
 int emu_read(struct emu_thread *th, uint64_t addr, void *buf, size_t len);
@@ -41,6 +42,13 @@ short native_poll(pid_t pid, int fd, short events);
 int native_epoll_kind(pid_t pid, int fd);
 /* Whether the kernel's epoll set epfd of process pid watches any descriptor. */
 int native_epoll_watches(pid_t pid, int epfd);
+
+/*
+ * Writes the hosts file that opens of /etc/hosts are given (after net_init): 0, or -1
+ * with a message in err. names_free removes it.
+ */
+int names_init(char *err, size_t errlen);
+void names_free(void);
 
 /* Frees the generators getrandom used. */
 void random_free(void);

@@ -102,6 +102,7 @@ void driver_init(void)
 	add_rules(a, random_rules);
 	add_rules(a, net_rules);
 	add_rules(a, multiplex_rules);
+	add_rules(a, names_rules);
 	nr_clone = (uint32_t)arch_syscall_nr(a, "clone");
 	nr_clone3 = (uint32_t)arch_syscall_nr(a, "clone3");
 	nr_vfork = (uint32_t)arch_syscall_nr(a, "vfork");

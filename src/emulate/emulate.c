@@ -364,6 +364,8 @@ int cmd_emulate(int argc, char **argv)
 	simgrid_load_deployment(deployment);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		rp_die(1, "cannot ignore SIGPIPE: %s", strerror(errno));
+	if (names_init(err, sizeof(err)) < 0)
+		rp_die(1, "%s", err);
 	simgrid_run();
 	emu.finished = 1;
 
@@ -377,6 +379,7 @@ int cmd_emulate(int argc, char **argv)
 	}
 	free(emu.procs);
 	random_free();
+	names_free();
 	driver_free();
 	net_free();
 	return rc;
