@@ -6,4 +6,5 @@ mkdir -p build/bench
 for w in write_loop getppid_loop; do
 	cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "build/bench/$w" "bench/$w.c"
 done
-exec python3 bench/bench.py "$reprise" build/bench "$@"
+python3 bench/bench.py "$reprise" build/bench "$@"
+python3 bench/replay.py "$reprise"

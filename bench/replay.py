@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Replay speed and memory of `reprise replay`.
+
+Each workload is recorded once; then, round by round, it runs natively and is replayed (afap, with
+--prepare building the input files first, which is not timed: replay_wall_ns from --json covers the
+replay alone). The median replay time is reported as a ratio to the median native time of the
+recorded program. Last, the peak RSS of replaying a trace of more than 5 million events (skipped with
+BENCH_QUICK=1).
+"""
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+QUICK = os.environ.get("BENCH_QUICK", "0") == "1"
+# bytes dd copies one at a time: a read and a write per byte, each an entry and an exit event
+DD_BYTES = 2600000
+# the replay's own peak RSS: getrusage(RUSAGE_CHILDREN) in a process whose only child is the replay
+PEAK_RSS = ("import resource, subprocess, sys\n"
+            "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+            "print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+
+
+def run(cmd, cwd, env=None, ok=(0,)):
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in ok:
+        sys.exit(f"bench: {' '.join(cmd)} exited with {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}")
+    return elapsed, proc
+
+
+def events_of(stderr):
+    m = re.search(rb"(\d+) events", stderr)
+    return int(m.group(1)) if m else 0
+
+
+def main():
+    reprise = os.path.realpath(sys.argv[1])
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    work = tempfile.mkdtemp(prefix="reprise-replay-bench.", dir=shm)
+    try:
+        tree_tar = os.path.join(work, "tree.tar")
+        subprocess.run(["tar", "cf", tree_tar, "-C", "/usr/include", "."], check=True)
+        sql = os.path.join(work, "insert.sql")
+        with open(sql, "w") as f:
+            f.write("PRAGMA journal_mode=WAL;\nCREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);\n")
+            for i in range(2000):
+                f.write(f"INSERT INTO t(v) VALUES('{'value-%06d-' % i * 4}');\n")
+        home = os.path.join(work, "home")
+        os.mkdir(home)
+        git_env = dict(os.environ, HOME=home, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_DATE="2020-01-01T00:00:00Z",
+                       GIT_COMMITTER_DATE="2020-01-01T00:00:00Z")
+        git = "git init -q . && git add . && git -c user.name=x -c user.email=y commit -qm m"
+
+        def fresh(setup):
+            d = tempfile.mkdtemp(dir=work)
+            if setup:
+                setup(d)
+            return d
+
+        def copy_linux(d):
+            shutil.copytree("/usr/include/linux", os.path.join(d, "linux"), symlinks=True)
+
+        workloads = {
+            "tar x (/usr/include)": (lambda d: ["tar", "xf", tree_tar, "-C", d], None, None),
+            "sqlite3 2000 inserts": (lambda d: ["sh", "-c", f"sqlite3 {d}/db.sqlite < {sql}"], None, None),
+            "git init/add/commit (/usr/include/linux)": (lambda d: ["sh", "-c", git], copy_linux, git_env),
+        }
+        traces, events = {}, {}
+        for w, (make, setup, env) in workloads.items():
+            d = fresh(setup)
+            traces[w] = os.path.join(work, f"{len(traces)}.rpr")
+            _, proc = run([reprise, "record", "-v", "-o", traces[w], "--"] + make(d), d, env)
+            events[w] = events_of(proc.stderr)
+        native = {w: [] for w in workloads}
+        replay = {w: [] for w in workloads}
+        mismatches = {w: 0 for w in workloads}
+        for _ in range(ROUNDS):
+            for w, (make, setup, env) in workloads.items():
+                d = fresh(setup)
+                elapsed, _ = run(make(d), d, env)
+                native[w].append(elapsed)
+                shutil.rmtree(d)
+                root = tempfile.mkdtemp(dir=work)
+                report = os.path.join(work, "replay.json")
+                run([reprise, "replay", "--root", root, "--prepare", "--json", report, traces[w]], work, ok=(0, 4))
+                with open(report) as f:
+                    summary = json.load(f)
+                replay[w].append(summary["replay_wall_ns"] / 1e9)
+                mismatches[w] = max(mismatches[w], summary["mismatches"])
+                shutil.rmtree(root)
+
+        print(f"Replay (afap, --prepare not timed), median of {ROUNDS} interleaved rounds; "
+              "ratio = replay time / native time of the recorded program\n")
+        print("| workload | events | native s | replay s | ratio | mismatches |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for w in workloads:
+            n, r = statistics.median(native[w]), statistics.median(replay[w])
+            print(f"| {w} | {events[w]} | {n:.3f} | {r:.3f} | {r / n:.2f}x | {mismatches[w]} |")
+        print("\nTarget: ratio <= 1.2x:")
+        for w in workloads:
+            ratio = statistics.median(replay[w]) / statistics.median(native[w])
+            print(f"  {w}: {ratio:.2f}x {'(met)' if ratio <= 1.2 else '(NOT met)'}")
+
+        if QUICK:
+            print("\nPeak RSS of a 5-million-event replay: skipped (BENCH_QUICK=1)")
+            return
+        d = fresh(None)
+        big = os.path.join(work, "dd.rpr")
+        _, proc = run([reprise, "record", "-v", "-o", big, "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1",
+                       f"count={DD_BYTES}"], d)
+        root = tempfile.mkdtemp(dir=work)
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", PEAK_RSS, reprise, "replay", "--root", root, big],
+                             capture_output=True, text=True, check=True).stdout.split()
+        elapsed = time.perf_counter() - start
+        if out[0] not in ("0", "4"):
+            sys.exit(f"bench: replaying {big} exited with {out[0]}")
+        rss_mb = int(out[1]) / 1024
+        print("\n| trace | events | replay s | peak RSS MB |")
+        print("|---|---:|---:|---:|")
+        print(f"| dd bs=1 count={DD_BYTES} | {events_of(proc.stderr)} | {elapsed:.1f} | {rss_mb:.1f} |")
+        print(f"\nTarget: peak RSS <= 256 MB: {'met' if rss_mb <= 256 else 'NOT met'}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
