@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -645,6 +646,16 @@ void replay_execute(struct replay_ctx *ctx, struct replay_process *proc, const s
 		break;
 	case RH_GETCWD:
 		ret = do_getcwd(proc, enter->u.enter.args, r);
+		break;
+	case RH_CLOSE_RANGE:
+		/* a private copy of a shared table is the process's business, not replay's: kept */
+		if (r->args[2] & CLOSE_RANGE_UNSHARE) {
+			ret = not_replayed(r, "close_range with CLOSE_RANGE_UNSHARE");
+			break;
+		}
+		fd_map_close_range(proc->fds, (uint32_t)r->args[0], (uint32_t)r->args[1],
+				   (r->args[2] & CLOSE_RANGE_CLOEXEC) != 0);
+		ret = 0;
 		break;
 	case RH_UMASK:
 		ret = fs_context_umask(proc->fs, (int64_t)(r->args[0] & 0777));

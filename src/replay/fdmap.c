@@ -167,6 +167,21 @@ int fd_map_set_cloexec(struct fd_map *m, int64_t fd, int cloexec)
 	return rc;
 }
 
+void fd_map_close_range(struct fd_map *m, uint64_t first, uint64_t last, int set_cloexec)
+{
+	pthread_mutex_lock(&m->lock);
+	for (uint64_t i = first; i <= last && i < m->cap; i++) {
+		if (m->slots[i].replay_fd < 0)
+			continue;
+		if (set_cloexec)
+			m->slots[i].cloexec = 1;
+		else
+			clear_slot(&m->slots[i]);
+	}
+	pthread_cond_broadcast(&m->closed);
+	pthread_mutex_unlock(&m->lock);
+}
+
 void fd_map_exec(struct fd_map *m)
 {
 	pthread_mutex_lock(&m->lock);

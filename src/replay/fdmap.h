@@ -66,6 +66,8 @@ int fd_map_close(struct fd_map *m, int64_t fd);
 /* The recorded close-on-exec flag: 0/1, or -1 if fd is not open. */
 int fd_map_get_cloexec(struct fd_map *m, int64_t fd);
 int fd_map_set_cloexec(struct fd_map *m, int64_t fd, int cloexec);
+/* close_range over recorded numbers first..last: closes them, or with set_cloexec marks them close-on-exec. */
+void fd_map_close_range(struct fd_map *m, uint64_t first, uint64_t last, int set_cloexec);
 /* An exec: closes the close-on-exec descriptors. */
 void fd_map_exec(struct fd_map *m);
 

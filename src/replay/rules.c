@@ -43,7 +43,7 @@ static const struct {
 	CREATES(open, RH_OPEN, 2), CREATES(openat, RH_OPEN, 3), CREATES(creat, RH_OPEN, 1), OWN(openat2, RH_OPEN),
 	OWN(close, RH_CLOSE), OWN(dup, RH_DUP), OWN(dup2, RH_DUP), OWN(dup3, RH_DUP), OWN(fcntl, RH_FCNTL),
 	OWN(pipe, RH_PIPE), OWN(pipe2, RH_PIPE), OWN(chdir, RH_CHDIR), OWN(fchdir, RH_FCHDIR),
-	OWN(getcwd, RH_GETCWD), OWN(umask, RH_UMASK),
+	OWN(getcwd, RH_GETCWD), OWN(umask, RH_UMASK), OWN(close_range, RH_CLOSE_RANGE),
 };
 
 struct replay_rule replay_rule_for(const struct arch *a, uint32_t nr)

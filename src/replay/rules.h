@@ -25,6 +25,7 @@ enum replay_how {
 	RH_FCHDIR,
 	RH_GETCWD,
 	RH_UMASK,
+	RH_CLOSE_RANGE, /* closes (or marks close-on-exec) a range of the descriptor map */
 };
 
 /* Whether the first path argument's last component is followed when it is a symlink. */

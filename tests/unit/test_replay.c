@@ -224,7 +224,7 @@ static void *close_later(void *arg)
 }
 
 /* a number the recording shows reused: the new descriptor goes in only once the late close of the old one ran */
-static void test_fd_map_fresh_number_waits_for_the_close(void **state)
+static void test_fd_map_reused_numbers_and_close_range(void **state)
 {
 	(void)state;
 	struct fd_map *m = fd_map_new();
@@ -239,6 +239,16 @@ static void test_fd_map_fresh_number_waits_for_the_close(void **state)
 	struct fd_view v = fd_map_get(m, 3);
 	assert_int_equal(v.replay_fd, new_fd);
 	free(v.path);
+	/* close_range: marked close-on-exec, then closed, to the end of the table */
+	int other = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(other >= 0);
+	assert_int_equal(fd_map_install(m, 9, other, 0, 0, NULL), 0);
+	fd_map_close_range(m, 4, UINT32_MAX, 1);
+	assert_int_equal(fd_map_get_cloexec(m, 9), 1);
+	assert_int_equal(fd_map_get_cloexec(m, 3), 0);
+	fd_map_close_range(m, 4, UINT32_MAX, 0);
+	assert_int_equal(fd_map_get_cloexec(m, 9), -1);
+	assert_int_equal(fd_map_get_cloexec(m, 3), 0);
 	fd_map_release(m);
 }
 
@@ -278,6 +288,7 @@ static void test_rules_from_the_table(void **state)
 	assert_int_equal(r.literal_arg, 0);
 	assert_int_equal(replay_rule_for(a, (uint32_t)arch_syscall_nr(a, "openat")).how, RH_OPEN);
 	assert_int_equal(replay_rule_for(a, (uint32_t)arch_syscall_nr(a, "mmap")).how, RH_NONE);
+	assert_int_equal(replay_rule_for(a, (uint32_t)arch_syscall_nr(a, "close_range")).how, RH_CLOSE_RANGE);
 	assert_int_equal(replay_rule_for(a, (uint32_t)arch_syscall_nr(a, "mkdirat")).mode_arg, 2);
 }
 
@@ -368,7 +379,7 @@ int main(void)
 		cmocka_unit_test(test_join_normalizes_like_getcwd),
 		cmocka_unit_test(test_sandbox_keeps_symlinks_inside),
 		cmocka_unit_test(test_fd_map_fork_dup_and_exec),
-		cmocka_unit_test(test_fd_map_fresh_number_waits_for_the_close),
+		cmocka_unit_test(test_fd_map_reused_numbers_and_close_range),
 		cmocka_unit_test(test_data_modes),
 		cmocka_unit_test(test_rules_from_the_table),
 		cmocka_unit_test(test_shadow_keeps_the_last_bytes_written),
