@@ -1,10 +1,11 @@
 #!/bin/sh
-# `make bench`: recording overhead against native runs and strace, side by side in one run.
+# `make bench`: recording overhead against native runs and strace, then replay speed against native runs,
+# each measured side by side in one run.
 set -eu
 reprise=$(realpath "$1")
 mkdir -p build/bench
 for w in write_loop getppid_loop; do
 	cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "build/bench/$w" "bench/$w.c"
 done
-python3 bench/bench.py "$reprise" build/bench "$@"
+python3 bench/bench.py "$reprise" build/bench
 python3 bench/replay.py "$reprise"
