@@ -31,8 +31,11 @@ void replay_task_free(struct replay_task *t)
 int replay_task_push(struct replay_task *t, struct replay_item *item, const int *stop)
 {
 	pthread_mutex_lock(&t->lock);
-	while (t->count == TASK_QUEUE_DEPTH && !__atomic_load_n(stop, __ATOMIC_ACQUIRE))
+	while (t->count == TASK_QUEUE_DEPTH && !__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
+		t->reader_waiting = 1;
 		pthread_cond_wait(&t->nonfull, &t->lock);
+		t->reader_waiting = 0;
+	}
 	if (t->count == TASK_QUEUE_DEPTH) {
 		pthread_mutex_unlock(&t->lock);
 		replay_item_free(item);
@@ -40,25 +43,32 @@ int replay_task_push(struct replay_task *t, struct replay_item *item, const int 
 	}
 	t->ring[(t->head + t->count) % TASK_QUEUE_DEPTH] = item;
 	t->count++;
-	pthread_cond_signal(&t->nonempty);
+	/* a parked worker found the queue empty; later items reach it with this one */
+	if (t->worker_waiting && t->count == 1)
+		pthread_cond_signal(&t->nonempty);
 	pthread_mutex_unlock(&t->lock);
 	return 0;
 }
 
-struct replay_item *replay_task_pop(struct replay_task *t)
+unsigned replay_task_take(struct replay_task *t, struct replay_item **items, unsigned max)
 {
 	pthread_mutex_lock(&t->lock);
-	while (!t->count && !t->closed)
+	while (!t->count && !t->closed) {
+		t->worker_waiting = 1;
 		pthread_cond_wait(&t->nonempty, &t->lock);
-	struct replay_item *item = NULL;
-	if (t->count) {
-		item = t->ring[t->head];
-		t->head = (t->head + 1) % TASK_QUEUE_DEPTH;
-		t->count--;
-		pthread_cond_signal(&t->nonfull);
+		t->worker_waiting = 0;
 	}
+	unsigned n = t->count < max ? t->count : max;
+	for (unsigned i = 0; i < n; i++) {
+		items[i] = t->ring[t->head];
+		t->head = (t->head + 1) % TASK_QUEUE_DEPTH;
+	}
+	/* a parked reader found the queue full; waking it once lets it refill the room taken */
+	if (n && t->reader_waiting && t->count == TASK_QUEUE_DEPTH)
+		pthread_cond_signal(&t->nonfull);
+	t->count -= n;
 	pthread_mutex_unlock(&t->lock);
-	return item;
+	return n;
 }
 
 void replay_task_close(struct replay_task *t)

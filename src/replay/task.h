@@ -15,6 +15,12 @@
 #define NO_RANK UINT64_MAX
 /* Items a thread's queue holds before the reader waits for it: the bounded look-ahead. */
 #define TASK_QUEUE_DEPTH 64
+/*
+ * Items a worker takes out of its queue at once. Taking several per lock, and
+ * waking the other side only when the queue leaves empty or full, turns one
+ * reader/worker hand-off per call into one per batch.
+ */
+#define TASK_TAKE_MAX (TASK_QUEUE_DEPTH / 2)
 
 enum item_kind {
 	ITEM_CALL,   /* a system call: replayed, or kept in its place */
@@ -48,6 +54,7 @@ struct replay_task {
 	struct replay_item *ring[TASK_QUEUE_DEPTH];
 	unsigned head, count;
 	int closed;
+	uint8_t reader_waiting, worker_waiting;  /* parked on nonfull, on nonempty */
 	/* reader side: the call entered and not yet returned, and the exits seen before it */
 	struct rpr_event *pending;
 	uint64_t pending_need;
@@ -83,8 +90,8 @@ void replay_task_free(struct replay_task *t);
 
 /* Appends, waiting while the queue is full. 0, or -1 if *stop became true (the item is then freed). */
 int replay_task_push(struct replay_task *t, struct replay_item *item, const int *stop);
-/* The next item, waiting for one; NULL once the queue is closed and empty. */
-struct replay_item *replay_task_pop(struct replay_task *t);
+/* Moves up to max items, oldest first, into items, waiting for one; 0 once the queue is closed and empty. */
+unsigned replay_task_take(struct replay_task *t, struct replay_item **items, unsigned max);
 /* No more items will come. */
 void replay_task_close(struct replay_task *t);
 

@@ -113,35 +113,43 @@ static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const str
 	t->last_replayed_ns = now_ns();
 }
 
+/* Does one item of a thread's work; 1 when it was the thread's last. */
+static int run_item(struct replay_ctx *ctx, struct replay_task *t, struct replay_item *item)
+{
+	int end = item->kind == ITEM_END;
+	switch (item->kind) {
+	case ITEM_CALL:
+		replay_call(ctx, t, item);
+		if (item->rank != NO_RANK)
+			watermark_complete(&ctx->watermark, item->rank);
+		break;
+	case ITEM_SPAWN:
+		spawn(ctx, t, item);
+		break;
+	case ITEM_EXEC:
+		replay_process_exec(t->proc);
+		break;
+	default:
+		break;
+	}
+	replay_item_free(item);
+	task_doing(t, TASK_QUEUED, 0, 0);
+	watchdog_progress(ctx);
+	return end;
+}
+
 static void run_task(void *arg)
 {
 	struct replay_task *t = arg;
 	struct replay_ctx *ctx = t->ctx;
-	struct replay_item *item;
+	struct replay_item *batch[TASK_TAKE_MAX];
+	unsigned n;
+	int end = 0;
 	watchdog_task_running(ctx, t);
-	while ((item = replay_task_pop(t))) {
-		int end = item->kind == ITEM_END;
-		switch (item->kind) {
-		case ITEM_CALL:
-			replay_call(ctx, t, item);
-			if (item->rank != NO_RANK)
-				watermark_complete(&ctx->watermark, item->rank);
-			break;
-		case ITEM_SPAWN:
-			spawn(ctx, t, item);
-			break;
-		case ITEM_EXEC:
-			replay_process_exec(t->proc);
-			break;
-		default:
-			break;
-		}
-		replay_item_free(item);
-		task_doing(t, TASK_QUEUED, 0, 0);
-		watchdog_progress(ctx);
-		if (end)
-			break;
-	}
+	/* the feed hands nothing to a thread after its end, so the end item closes its batch */
+	while (!end && (n = replay_task_take(t, batch, TASK_TAKE_MAX)))
+		for (unsigned i = 0; i < n; i++)
+			end = run_item(ctx, t, batch[i]);
 	replay_process_leave(t->proc);
 	watchdog_task_ended(ctx, t);
 	replay_task_free(t);
