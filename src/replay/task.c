@@ -21,11 +21,19 @@ void replay_task_free(struct replay_task *t)
 		t->head = (t->head + 1) % TASK_QUEUE_DEPTH;
 		t->count--;
 	}
+	for (unsigned i = 0; i < t->nspent; i++)
+		replay_item_free(t->spent[i]);
 	rpr_event_free(t->pending);
 	pthread_cond_destroy(&t->nonempty);
 	pthread_cond_destroy(&t->nonfull);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
+}
+
+static void free_items(struct replay_item **items, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		replay_item_free(items[i]);
 }
 
 int replay_task_push(struct replay_task *t, struct replay_item *item, const int *stop)
@@ -46,13 +54,30 @@ int replay_task_push(struct replay_task *t, struct replay_item *item, const int 
 	/* a parked worker found the queue empty; later items reach it with this one */
 	if (t->worker_waiting && t->count == 1)
 		pthread_cond_signal(&t->nonempty);
+	struct replay_item *spent[TASK_TAKE_MAX];
+	unsigned nspent = t->nspent;
+	for (unsigned i = 0; i < nspent; i++)
+		spent[i] = t->spent[i];
+	t->nspent = 0;
 	pthread_mutex_unlock(&t->lock);
+	free_items(spent, nspent);
 	return 0;
 }
 
-unsigned replay_task_take(struct replay_task *t, struct replay_item **items, unsigned max)
+unsigned replay_task_take(struct replay_task *t, struct replay_item **items, unsigned nspent, unsigned max)
 {
 	pthread_mutex_lock(&t->lock);
+	if (!t->nspent && !t->closed) {
+		for (unsigned i = 0; i < nspent; i++)
+			t->spent[i] = items[i];
+		t->nspent = nspent;
+		nspent = 0;
+	}
+	if (nspent) {
+		pthread_mutex_unlock(&t->lock);
+		free_items(items, nspent);
+		pthread_mutex_lock(&t->lock);
+	}
 	while (!t->count && !t->closed) {
 		t->worker_waiting = 1;
 		pthread_cond_wait(&t->nonempty, &t->lock);

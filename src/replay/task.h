@@ -55,6 +55,13 @@ struct replay_task {
 	unsigned head, count;
 	int closed;
 	uint8_t reader_waiting, worker_waiting;  /* parked on nonfull, on nonempty */
+	/*
+	 * Items the worker is done with, for the reader to free: memory goes back to the
+	 * allocator arena of the thread that allocated it, instead of two threads
+	 * contending for one arena's lock on every call.
+	 */
+	struct replay_item *spent[TASK_TAKE_MAX];
+	unsigned nspent;
 	/* reader side: the call entered and not yet returned, and the exits seen before it */
 	struct rpr_event *pending;
 	uint64_t pending_need;
@@ -90,8 +97,12 @@ void replay_task_free(struct replay_task *t);
 
 /* Appends, waiting while the queue is full. 0, or -1 if *stop became true (the item is then freed). */
 int replay_task_push(struct replay_task *t, struct replay_item *item, const int *stop);
-/* Moves up to max items, oldest first, into items, waiting for one; 0 once the queue is closed and empty. */
-unsigned replay_task_take(struct replay_task *t, struct replay_item **items, unsigned max);
+/*
+ * Hands back the nspent items the worker has done with at items[0..nspent), then moves
+ * up to max items, oldest first, into items, waiting for one; 0 once the queue is
+ * closed and empty.
+ */
+unsigned replay_task_take(struct replay_task *t, struct replay_item **items, unsigned nspent, unsigned max);
 /* No more items will come. */
 void replay_task_close(struct replay_task *t);
 

@@ -132,7 +132,6 @@ static int run_item(struct replay_ctx *ctx, struct replay_task *t, struct replay
 	default:
 		break;
 	}
-	replay_item_free(item);
 	task_doing(t, TASK_QUEUED, 0, 0);
 	watchdog_progress(ctx);
 	return end;
@@ -143,13 +142,15 @@ static void run_task(void *arg)
 	struct replay_task *t = arg;
 	struct replay_ctx *ctx = t->ctx;
 	struct replay_item *batch[TASK_TAKE_MAX];
-	unsigned n;
+	unsigned n = 0;
 	int end = 0;
 	watchdog_task_running(ctx, t);
 	/* the feed hands nothing to a thread after its end, so the end item closes its batch */
-	while (!end && (n = replay_task_take(t, batch, TASK_TAKE_MAX)))
+	while (!end && (n = replay_task_take(t, batch, n, TASK_TAKE_MAX)))
 		for (unsigned i = 0; i < n; i++)
 			end = run_item(ctx, t, batch[i]);
+	for (unsigned i = 0; i < n; i++)
+		replay_item_free(batch[i]);
 	replay_process_leave(t->proc);
 	watchdog_task_ended(ctx, t);
 	replay_task_free(t);
