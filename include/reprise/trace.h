@@ -180,6 +180,13 @@ const struct rpr_header *rpr_reader_header(const struct rpr_reader *r);
 /* 1: *ev is the next event; 0: end of trace; -1: error (rpr_reader_error). */
 int rpr_reader_next(struct rpr_reader *r, const struct rpr_event **ev);
 
+/*
+ * Checks every block's checksum and header against the index, without decompressing or
+ * moving the read position: a tool that must not act on half a trace (replay) refuses a
+ * damaged one up front. 0, or -1 (rpr_reader_error names the block and its offset).
+ */
+int rpr_reader_verify(struct rpr_reader *r);
+
 /* Positions the reader at the first block that may hold events at or after ts_ns (monotonic). 0 or -1. */
 int rpr_reader_seek_time(struct rpr_reader *r, uint64_t ts_ns);
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/capability.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,7 +192,14 @@ static int run(struct replay_options *o)
 	int status = 1;
 	struct rpr_reader *reader = rpr_reader_open(o->trace, 0, err, sizeof(err));
 	if (!reader) {
-		rp_error("%s", err);
+		rp_error("%s: %s", o->trace, err);
+		free(ctx);
+		return 1;
+	}
+	/* A damaged block would leave the replay waiting for calls that never come: refuse it before starting. */
+	if (rpr_reader_verify(reader) < 0) {
+		rp_error("%s: %s", o->trace, rpr_reader_error(reader));
+		rpr_reader_close(reader);
 		free(ctx);
 		return 1;
 	}
@@ -265,7 +273,7 @@ static int run(struct replay_options *o)
 		int stalled = 0;
 		for (;;) {
 			int fed = feed_wait(feed, PROGRESS_TICK_MS);
-			if (fed && watchdog_wait_ended(ctx, PROGRESS_TICK_MS))
+			if (fed && (feed->failed || watchdog_wait_ended(ctx, PROGRESS_TICK_MS)))
 				break;
 			show_progress(feed, info.events, started, &progress);
 			if (watchdog_stalled(&dog, ctx, feed_events(feed), now_ns())) {
@@ -283,6 +291,14 @@ static int run(struct replay_options *o)
 				rp_error("replay threads did not stop within %u ms of being interrupted", STALL_JOIN_MS);
 				fflush(NULL);
 				_exit(REPLAY_STALLED_STATUS);
+			}
+		} else if (feed->failed) {
+			/* What came after the damaged part will never arrive: threads waiting for it are interrupted. */
+			replay_stop(ctx);
+			if (!watchdog_interrupt(ctx, STALL_JOIN_MS)) {
+				rp_error("%s: %s", o->trace, feed->error);
+				fflush(NULL);
+				_exit(1);
 			}
 		}
 		feed_join(feed);
@@ -426,5 +442,10 @@ int cmd_replay(int argc, char **argv)
 		return 2;
 	}
 	o.trace = argv[optind];
+	/* A replayed write into a pipe whose reader is gone must fail with EPIPE, as it did when recorded, not end the replay. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		rp_error("cannot ignore SIGPIPE: %s", strerror(errno));
+		return 1;
+	}
 	return run(&o);
 }

@@ -294,11 +294,10 @@ static int index_records(struct rpr_reader *r, size_t k, struct cached_block *c)
 	return 0;
 }
 
-static int load_block(struct rpr_reader *r, size_t k, struct cached_block *c)
+/* Reads block k into r->packed and checks it against its checksum and the index; *h gets its header. */
+static int check_block(struct rpr_reader *r, size_t k, struct block_header *h)
 {
 	const struct block_entry *e = &r->blocks[k];
-	struct block_header h;
-	c->loaded = 0;
 	if (grow((void **)&r->packed, &r->packed_cap, RPR_BLOCK_HEADER_SIZE + (size_t)e->stored_size, 1))
 		return fail(r, "out of memory");
 	if (read_at(r->fd, r->packed, RPR_BLOCK_HEADER_SIZE + (size_t)e->stored_size, e->offset))
@@ -306,11 +305,18 @@ static int load_block(struct rpr_reader *r, size_t k, struct cached_block *c)
 	if (rpr_block_checksum(r->packed, r->packed + RPR_BLOCK_HEADER_SIZE, e->stored_size) !=
 	    get_u64(r->packed + RPR_BLOCK_CHECKSUM_OFFSET))
 		return block_error(r, k, "checksum mismatch");
-	if (block_header_decode(r->packed, &h) || h.number != k || h.stored_size != e->stored_size ||
-	    h.raw_size != e->raw_size || h.events != e->events || h.blobs != e->blobs ||
-	    h.first_blob != e->first_blob || h.min_ts != e->min_ts || h.max_ts != e->max_ts)
+	if (block_header_decode(r->packed, h) || h->number != k || h->stored_size != e->stored_size ||
+	    h->raw_size != e->raw_size || h->events != e->events || h->blobs != e->blobs ||
+	    h->first_blob != e->first_blob || h->min_ts != e->min_ts || h->max_ts != e->max_ts)
 		return block_error(r, k, "does not match the index");
-	if (decompress(r, k, &h, c) || index_records(r, k, c))
+	return 0;
+}
+
+static int load_block(struct rpr_reader *r, size_t k, struct cached_block *c)
+{
+	struct block_header h;
+	c->loaded = 0;
+	if (check_block(r, k, &h) || decompress(r, k, &h, c) || index_records(r, k, c))
 		return -1;
 	c->block = k;
 	c->loaded = 1;
@@ -452,6 +458,15 @@ int rpr_reader_next(struct rpr_reader *r, const struct rpr_event **ev)
 		*ev = &r->ev;
 		return 1;
 	}
+}
+
+int rpr_reader_verify(struct rpr_reader *r)
+{
+	struct block_header h;
+	for (size_t k = 0; k < r->nblocks; k++)
+		if (check_block(r, k, &h))
+			return -1;
+	return 0;
 }
 
 int rpr_reader_seek_time(struct rpr_reader *r, uint64_t ts_ns)

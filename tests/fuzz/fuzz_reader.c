@@ -50,6 +50,7 @@ static void read_trace(const char *path, unsigned flags)
 	const struct rpr_header *h = rpr_reader_header(r);
 	for (uint32_t i = 0; i < h->argc; i++)
 		(void)strlen(h->argv[i]);
+	(void)rpr_reader_verify(r);
 	drain(r);
 	struct rpr_reader_info info;
 	rpr_reader_get_info(r, &info);

@@ -699,6 +699,9 @@ static void test_flipped_byte_in_middle_block(void **state)
 	(void)state;
 	const char *path = tmp_path("flip.rpr");
 	write_small_trace(path, 300, 100);
+	struct rpr_reader *intact = open_reader(path, 0);
+	assert_int_equal(rpr_reader_verify(intact), 0);
+	rpr_reader_close(intact);
 	size_t len;
 	uint8_t *bytes = slurp(path, &len);
 	/* walk to block 1 */
@@ -721,6 +724,12 @@ static void test_flipped_byte_in_middle_block(void **state)
 	assert_int_equal(n, 100);
 	char want[128];
 	snprintf(want, sizeof(want), "block 1 checksum mismatch at offset %llu", (unsigned long long)offset);
+	assert_string_equal(rpr_reader_error(r), want);
+	rpr_reader_close(r);
+
+	/* verify finds the damage up front, before any event is read */
+	r = open_reader(path, 0);
+	assert_int_equal(rpr_reader_verify(r), -1);
 	assert_string_equal(rpr_reader_error(r), want);
 	rpr_reader_close(r);
 	free(bytes);
