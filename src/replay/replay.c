@@ -308,8 +308,7 @@ static int run(struct replay_options *o)
 		rpr_reader_get_info(reader, &info);
 		ctx->report.recorded_wall_ns = info.last_ts_ns - info.first_ts_ns;
 		if (!feed->failed && !info.complete)
-			rp_warn("%s: trace is incomplete (recorder did not finish); %llu bytes after offset %llu lost",
-				o->trace, (unsigned long long)info.lost_bytes, (unsigned long long)info.valid_end);
+			rp_warn_incomplete_trace(o->trace, info.lost_bytes, info.valid_end);
 		struct shadow_outcome state = { 0 };
 		if (ctx->shadow && !stalled && !feed->failed && !replay_stopped(ctx)) {
 			shadow_check(ctx->shadow, &ctx->mismatches, &state);

@@ -421,8 +421,7 @@ static int run(struct show_options *o, const char *trace_expr, const char *since
 		struct rpr_reader_info info;
 		rpr_reader_get_info(r, &info);
 		if (!info.complete)
-			rp_warn("%s: trace is incomplete (recorder did not finish); %llu bytes after offset %llu lost",
-				o->path, (unsigned long long)info.lost_bytes, (unsigned long long)info.valid_end);
+			rp_warn_incomplete_trace(o->path, info.lost_bytes, info.valid_end);
 	}
 	for (size_t i = 0; i < s.npending; i++)
 		rpr_event_free(s.pending[i].enter);

@@ -67,8 +67,7 @@ static int summarize(const struct stats_options *o)
 		struct rpr_reader_info info;
 		rpr_reader_get_info(r, &info);
 		if (!info.complete)
-			rp_warn("%s: trace is incomplete (recorder did not finish); %llu bytes after offset %llu lost",
-				o->path, (unsigned long long)info.lost_bytes, (unsigned long long)info.valid_end);
+			rp_warn_incomplete_trace(o->path, info.lost_bytes, info.valid_end);
 		struct report_source src = { .trace_path = o->path, .complete = info.complete };
 		if (o->json)
 			stats_print_json(stdout, s, &src);

@@ -28,6 +28,12 @@ void rp_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+void rp_warn_incomplete_trace(const char *path, uint64_t lost_bytes, uint64_t valid_end)
+{
+	rp_warn("%s: trace is incomplete (recorder did not finish); %llu bytes after offset %llu lost", path,
+		(unsigned long long)lost_bytes, (unsigned long long)valid_end);
+}
+
 void rp_die(int status, const char *fmt, ...)
 {
 	va_list ap;

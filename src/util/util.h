@@ -10,6 +10,8 @@
 void rp_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "reprise: warning: <message>\n" to stderr. */
 void rp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The one warning every reader of a trace gives when its recorder did not finish it. */
+void rp_warn_incomplete_trace(const char *path, uint64_t lost_bytes, uint64_t valid_end);
 /* rp_error, then exit(status). */
 void rp_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
