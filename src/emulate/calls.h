@@ -14,8 +14,11 @@
 
 enum verdict { NATIVE, ANSWERED };
 
-/* Whether a natively run call may wait in the kernel for another traced program. */
-enum blocking { NEVER_BLOCKS, MAY_BLOCK, BLOCKS_ON_FD0 };
+/*
+ * Whether a natively run call may wait in the kernel for another traced program, in
+ * increasing order of caution: when several rules let a call through, the most cautious wins.
+ */
+enum blocking { NEVER_BLOCKS, BLOCKS_ON_FD0, MAY_BLOCK };
 
 struct call_rule {
 	const char *name;

@@ -40,7 +40,14 @@
 
 struct emu emu;
 
-static const struct call_rule **rule_by_nr;
+/* Several rule sets may answer one call (read: sockets, timers, random devices); the first to answer wins. */
+#define MAX_RULES_PER_CALL 4
+struct rule_chain {
+	const struct call_rule *rules[MAX_RULES_PER_CALL];
+	unsigned n;
+};
+
+static struct rule_chain *rules_by_nr;
 static unsigned rule_count;
 static uint32_t nr_clone, nr_clone3, nr_vfork, nr_write, nr_writev;
 
@@ -86,8 +93,12 @@ static void add_rules(const struct arch *a, const struct call_rule *rules)
 {
 	for (const struct call_rule *r = rules; r->name; r++) {
 		int nr = arch_syscall_nr(a, r->name);
-		if (nr >= 0)
-			rule_by_nr[nr] = r;
+		if (nr < 0)
+			continue;
+		struct rule_chain *chain = &rules_by_nr[nr];
+		if (chain->n == MAX_RULES_PER_CALL)
+			rp_die(1, "emulate: more than %d rule sets answer %s", MAX_RULES_PER_CALL, r->name);
+		chain->rules[chain->n++] = r;
 	}
 }
 
@@ -95,7 +106,7 @@ void driver_init(void)
 {
 	const struct arch *a = arch_native();
 	rule_count = a->nr_count;
-	rule_by_nr = rp_calloc(rule_count, sizeof(*rule_by_nr));
+	rules_by_nr = rp_calloc(rule_count, sizeof(*rules_by_nr));
 	emu.warned = rp_calloc(rule_count, 1);
 	add_rules(a, kernel_rules);
 	add_rules(a, vtime_rules);
@@ -113,9 +124,9 @@ void driver_init(void)
 
 void driver_free(void)
 {
-	free(rule_by_nr);
+	free(rules_by_nr);
 	free(emu.warned);
-	rule_by_nr = NULL;
+	rules_by_nr = NULL;
 	emu.warned = NULL;
 }
 
@@ -230,23 +241,25 @@ static int waits_for_child(struct tracee *t)
 static int on_entry(struct emu_thread *th)
 {
 	struct tracee *t = th->t;
-	const struct call_rule *rule = t->nr < rule_count ? rule_by_nr[t->nr] : NULL;
+	const struct rule_chain *chain = t->nr < rule_count ? &rules_by_nr[t->nr] : NULL;
+	enum blocking blocking = NEVER_BLOCKS;
 	th->exit_hook = NULL;
-	if (rule && rule->answer) {
+	for (unsigned i = 0; chain && i < chain->n; i++) {
+		const struct call_rule *rule = chain->rules[i];
 		int64_t result;
-		if (rule->answer(th, &result) == ANSWERED) {
+		if (rule->answer && rule->answer(th, &result) == ANSWERED) {
 			if (th->t && tracer_skip(th->t, result) < 0 && errno != ESRCH)
 				rp_warn("emulate: cannot answer a call of %d: %s", (int)th->tid, strerror(errno));
 			return 0;
 		}
+		if (rule->blocking > blocking)
+			blocking = rule->blocking;
 	}
 	if (waits_for_child(t))
 		return 1;
-	if (!rule)
-		return 0;
-	if (rule->blocking == BLOCKS_ON_FD0)
+	if (blocking == BLOCKS_ON_FD0)
 		return fd_may_block(th->proc->pid, t->args[0], is_write(t->nr), t->nr == nr_write ? t->args[2] : 0);
-	return rule->blocking == MAY_BLOCK;
+	return blocking == MAY_BLOCK;
 }
 
 /* Waits for the next stop of a thread that may be waiting in the kernel for another program. */

@@ -38,7 +38,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: reprise emulate PLATFORM.xml DEPLOYMENT.xml [--mode=mediate] [--cpu=none] [--seed N]\n"
+		"usage: reprise emulate PLATFORM.xml DEPLOYMENT.xml [-o TRACE] [--mode=mediate|translate]\n"
+		"                       [--cpu=none|measured|scaled:FLOPS] [--seed N]\n"
 		"                       [--epoch SECONDS|YYYY-MM-DD[THH:MM:SS]] [--log-level LEVEL]\n"
 		"Runs each program of the SimGrid deployment on its simulated host: simulated time, mediated\n"
 		"IPv4 TCP network; prints each process's simulated start, end and exit status on stderr.\n");
@@ -249,6 +250,37 @@ static int parse_epoch(const char *s, double *out)
 	return 0;
 }
 
+/* --cpu: none, measured, or scaled:FLOPS with SimGrid's unit suffixes (f, kf, Mf, Gf, Tf). */
+static int parse_cpu(const char *s)
+{
+	if (strcmp(s, "none") == 0) {
+		emu.cpu = CPU_NONE;
+		return 0;
+	}
+	if (strcmp(s, "measured") == 0) {
+		emu.cpu = CPU_MEASURED;
+		return 0;
+	}
+	if (strncmp(s, "scaled:", 7) != 0)
+		return -1;
+	static const struct { const char *suffix; double scale; } units[] = {
+		{ "", 1 }, { "f", 1 }, { "kf", 1e3 }, { "Mf", 1e6 }, { "Gf", 1e9 }, { "Tf", 1e12 },
+	};
+	char *end;
+	errno = 0;
+	double flops = strtod(s + 7, &end);
+	if (errno || end == s + 7 || !(flops > 0))
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].suffix) == 0) {
+			emu.cpu = CPU_SCALED;
+			emu.cpu_flops = flops * units[i].scale;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static const char *describe_status(const struct emu_process *p, char *buf, size_t len)
 {
 	if (!p->pid)
@@ -286,6 +318,7 @@ static int report(void)
 int cmd_emulate(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "seed", required_argument, NULL, 's' },
@@ -299,16 +332,23 @@ int cmd_emulate(int argc, char **argv)
 	emu.epoch = DEFAULT_EPOCH;
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'm':
-			if (strcmp(optarg, "mediate") != 0)
-				rp_die(2, "emulate: --mode=%s is not available; this version mediates (--mode=mediate)", optarg);
+			if (strcmp(optarg, "mediate") == 0)
+				emu.mode = MODE_MEDIATE;
+			else if (strcmp(optarg, "translate") == 0)
+				emu.mode = MODE_TRANSLATE;
+			else
+				rp_die(2, "emulate: --mode is mediate or translate, not '%s'", optarg);
 			break;
 		case 'c':
-			if (strcmp(optarg, "none") != 0)
-				rp_die(2, "emulate: --cpu=%s is not available; this version treats computation as instantaneous (--cpu=none)", optarg);
+			if (parse_cpu(optarg) < 0)
+				rp_die(2, "emulate: --cpu is none, measured or scaled:FLOPS (e.g. scaled:2Gf), not '%s'", optarg);
+			break;
+		case 'o':
+			emu.trace_path = optarg;
 			break;
 		case 's':
 			errno = 0;

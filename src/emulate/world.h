@@ -15,8 +15,15 @@
 
 struct fdtable;
 
+enum emu_mode { MODE_MEDIATE, MODE_TRANSLATE };
+enum emu_cpu { CPU_NONE, CPU_MEASURED, CPU_SCALED };
+
 struct emu {
 	struct tracer *tr;
+	enum emu_mode mode;      /* --mode */
+	enum emu_cpu cpu;        /* --cpu */
+	double cpu_flops;        /* --cpu=scaled:FLOPS: flops per CPU second */
+	const char *trace_path;  /* -o: where the run is recorded, or NULL */
 	double epoch;            /* seconds since 1970 at simulated time 0 */
 	uint64_t seed;
 	int seeded;              /* --seed given: getrandom is answered */

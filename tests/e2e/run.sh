@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every end-to-end test (tests/e2e/t_*.sh) against a reprise binary.
 # Each test exits 0 (pass), 77 (skip) or anything else (fail).
+# E2E=pattern (a shell glob on the test name, e.g. E2E='emulate*') runs only the matching tests.
 set -u
 export REPRISE=$(realpath "$1")
 export PROGS=$(realpath build/programs)
@@ -12,6 +13,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcod
 pass=0 fail=0 skip=0 failed=""
 for t in "$E2E_DIR"/t_*.sh; do
 	name=$(basename "$t" .sh)
+	# shellcheck disable=SC2254
+	case ${name#t_} in ${E2E:-*}) ;; *) continue ;; esac
 	work=$(mktemp -d /tmp/reprise-e2e.XXXXXX)
 	start=$(date +%s.%N)
 	( cd "$work" && WORK="$work" timeout 300 bash "$t" ) > "$work.log" 2>&1

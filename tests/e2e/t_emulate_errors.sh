@@ -40,7 +40,7 @@ expect_grep "cannot run .*Permission denied" err.txt
 
 expect_status 1 "$R" emulate "$EX/platform.xml" no_such_file.xml 2> err.txt
 one_line_error err.txt
-expect_status 2 "$R" emulate --cpu=measured "$EX/platform.xml" "$EX/sleep.xml" 2> err.txt
+expect_status 2 "$R" emulate --cpu=scaled:fast "$EX/platform.xml" "$EX/sleep.xml" 2> err.txt
 one_line_error err.txt
 expect_status 2 "$R" emulate --log-level=loud "$EX/platform.xml" "$EX/sleep.xml" 2> err.txt
 one_line_error err.txt
