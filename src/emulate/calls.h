@@ -27,7 +27,9 @@ struct call_rule {
 };
 
 extern const struct call_rule vtime_rules[];
+extern const struct call_rule timer_rules[];
 extern const struct call_rule net_rules[];
+extern const struct call_rule translate_rules[];
 extern const struct call_rule random_rules[];
 extern const struct call_rule multiplex_rules[];
 extern const struct call_rule names_rules[];

@@ -51,13 +51,6 @@ static struct rule_chain *rules_by_nr;
 static unsigned rule_count;
 static uint32_t nr_clone, nr_clone3, nr_vfork, nr_write, nr_writev;
 
-static enum verdict warn_real_time(struct emu_thread *th, int64_t *result)
-{
-	(void)result;
-	emu_warn_once(th->t->nr, "timers run on real time, not simulated time");
-	return NATIVE;
-}
-
 static enum verdict warn_unmediated(struct emu_thread *th, int64_t *result)
 {
 	(void)result;
@@ -82,10 +75,6 @@ static const struct call_rule kernel_rules[] = {
 	{ "epoll_pwait2", NULL, MAY_BLOCK },
 	{ "sendfile", warn_unmediated, MAY_BLOCK },
 	{ "splice", warn_unmediated, MAY_BLOCK },
-	{ "alarm", warn_real_time, NEVER_BLOCKS },
-	{ "setitimer", warn_real_time, NEVER_BLOCKS },
-	{ "timer_settime", warn_real_time, NEVER_BLOCKS },
-	{ "timerfd_settime", warn_real_time, NEVER_BLOCKS },
 	{ NULL, NULL, NEVER_BLOCKS },
 };
 
@@ -111,7 +100,8 @@ void driver_init(void)
 	add_rules(a, kernel_rules);
 	add_rules(a, vtime_rules);
 	add_rules(a, random_rules);
-	add_rules(a, net_rules);
+	add_rules(a, timer_rules);
+	add_rules(a, emu.mode == MODE_TRANSLATE ? translate_rules : net_rules);
 	add_rules(a, multiplex_rules);
 	add_rules(a, names_rules);
 	nr_clone = (uint32_t)arch_syscall_nr(a, "clone");
