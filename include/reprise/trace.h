@@ -126,6 +126,7 @@ enum {
 	RPR_HDR_NO_DATA = 1u << 0,  /* buffers were not captured (--no-data) */
 	RPR_HDR_ATTACHED = 1u << 1, /* processes were attached to, not started */
 	RPR_HDR_FILTERED = 1u << 2, /* -e trace= narrowed the recorded set */
+	RPR_HDR_EMULATED = 1u << 3, /* `reprise emulate` ran the programs: time stamps and answered calls are simulated */
 };
 
 /* ---- writing ---- */

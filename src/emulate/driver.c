@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <signal.h>
 #include <simgrid/actor.h>
 #include <simgrid/cond.h>
@@ -22,6 +23,7 @@
 
 #include "arch/arch.h"
 #include "emulate/calls.h"
+#include "emulate/cpu.h"
 #include "emulate/driver.h"
 #include "emulate/fdtable.h"
 #include "util/util.h"
@@ -46,6 +48,9 @@ struct rule_chain {
 	const struct call_rule *rules[MAX_RULES_PER_CALL];
 	unsigned n;
 };
+
+/* Where every event is passed on when the run is recorded (-o), or NULL. */
+static const struct tracer_handler *recorder;
 
 static struct rule_chain *rules_by_nr;
 static unsigned rule_count;
@@ -118,6 +123,35 @@ void driver_free(void)
 	free(emu.warned);
 	rules_by_nr = NULL;
 	emu.warned = NULL;
+}
+
+void driver_record_to(const struct tracer_handler *h)
+{
+	recorder = h;
+}
+
+uint64_t driver_trace_epoch_ns(void)
+{
+	return (uint64_t)(int64_t)(emu.epoch * 1e9 + (emu.epoch < 0 ? -0.5 : 0.5));
+}
+
+/* An event's time stamp in a recording: the simulated wall clock, in nanoseconds. */
+static uint64_t simulated_ts(void)
+{
+	return driver_trace_epoch_ns() + (uint64_t)(emu_clock() * 1e9 + 0.5);
+}
+
+/*
+ * The result the program will see at an exit stop whose hook may have replaced the
+ * kernel's (tracer_set_return): read back from the thread.
+ */
+static int64_t result_seen(struct emu_thread *th, int64_t kernel_result)
+{
+	struct __ptrace_syscall_info info;
+	memset(&info, 0, sizeof(info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, th->tid, sizeof(info), &info) <= 0 || info.op != PTRACE_SYSCALL_INFO_EXIT)
+		return kernel_result;
+	return info.exit.rval;
 }
 
 void emu_notify(void)
@@ -276,6 +310,7 @@ static int step_polling(struct emu_thread *th)
 static void end_thread(struct emu_thread *th)
 {
 	struct emu_process *p = th->proc;
+	cpu_forget(th);
 	free(th);
 	if (p->threads == 0 && p->ended && !p->deployed) {
 		free(p->command);
@@ -292,16 +327,26 @@ static void drive(struct emu_thread *th)
 			emu.failed = 1;
 		if (rc <= 0 || th->event == EV_GONE)
 			break;
+		cpu_charge(th);
 		enum thread_event ev = th->event;
 		th->event = EV_NONE;
 		if (ev == EV_ENTRY) {
+			/* Recorded before it is answered: the call's arguments as the program made them. */
+			if (recorder)
+				recorder->syscall_enter(recorder->ctx, th->t, simulated_ts());
 			may_block = on_entry(th);
 			if (th->t)
 				tracer_release(emu.tr, th->t);
 		} else if (ev == EV_EXIT) {
-			if (th->exit_hook)
+			int64_t ret = th->ret;
+			if (th->exit_hook) {
 				th->exit_hook(th, th->ret);
+				if (recorder)
+					ret = result_seen(th, ret);
+			}
 			th->exit_hook = NULL;
+			if (recorder)
+				recorder->syscall_exit(recorder->ctx, th->t, ret, 0, simulated_ts());
 			may_block = 0;
 			tracer_release(emu.tr, th->t);
 		}
@@ -339,10 +384,15 @@ void driver_run_started(struct emu_process *p, pid_t pid)
 	drive(th);
 }
 
+/*
+ * Syscall stops are recorded from the actor's loop once the thread's computation has
+ * taken its simulated time (and an exit once its hook has run); other events at once.
+ */
 static void on_syscall_enter(void *ctx, struct tracee *t, uint64_t ts)
 {
 	(void)ctx;
 	(void)ts;
+	emu.events++;
 	struct emu_thread *th = t->user;
 	if (!th)
 		return;
@@ -354,8 +404,11 @@ static void on_syscall_exit(void *ctx, struct tracee *t, int64_t ret, unsigned f
 {
 	(void)ctx;
 	(void)ts;
+	emu.events++;
 	struct emu_thread *th = t->user;
-	if (!th || flags || !th->exit_hook)
+	if (recorder && (!th || flags))
+		recorder->syscall_exit(recorder->ctx, t, ret, flags, simulated_ts());
+	if (!th || flags || (!th->exit_hook && !recorder))
 		return;
 	th->event = EV_EXIT;
 	th->ret = ret;
@@ -366,6 +419,9 @@ static void on_task_new(void *ctx, struct tracee *t, enum tracer_origin how, pid
 {
 	(void)ctx;
 	(void)ts;
+	emu.events++;
+	if (recorder)
+		recorder->task_new(recorder->ctx, t, how, parent_tid, clone_flags, simulated_ts());
 	struct tracee *pt = tracer_find(emu.tr, parent_tid);
 	struct emu_thread *parent = pt ? pt->user : NULL;
 	if (how == TO_ROOT || !parent)
@@ -396,8 +452,10 @@ static void on_task_new(void *ctx, struct tracee *t, enum tracer_origin how, pid
 static void on_exec(void *ctx, struct tracee *t, pid_t former, uint64_t ts)
 {
 	(void)ctx;
-	(void)former;
 	(void)ts;
+	emu.events++;
+	if (recorder)
+		recorder->exec(recorder->ctx, t, former, simulated_ts());
 	struct emu_thread *th = t->user;
 	if (tracer_hide_vdso(t) < 0)
 		rp_warn("emulate: cannot hide the vDSO of %d (%s); its clock reads may bypass simulated time",
@@ -410,6 +468,9 @@ static void on_task_exit(void *ctx, struct tracee *t, int status, uint64_t ts)
 {
 	(void)ctx;
 	(void)ts;
+	emu.events++;
+	if (recorder)
+		recorder->task_exit(recorder->ctx, t, status, simulated_ts());
 	struct emu_thread *th = t->user;
 	if (!th)
 		return;
@@ -427,10 +488,40 @@ static void on_task_exit(void *ctx, struct tracee *t, int status, uint64_t ts)
 	}
 }
 
+static void on_signal(void *ctx, struct tracee *t, const siginfo_t *si, uint64_t ts)
+{
+	(void)ctx;
+	(void)ts;
+	emu.events++;
+	if (recorder)
+		recorder->signal(recorder->ctx, t, si, simulated_ts());
+}
+
+static void on_group_stop(void *ctx, struct tracee *t, int signo, uint64_t ts)
+{
+	(void)ctx;
+	(void)ts;
+	emu.events++;
+	if (recorder)
+		recorder->group_stop(recorder->ctx, t, signo, simulated_ts());
+}
+
+static void on_detach(void *ctx, struct tracee *t, uint64_t ts)
+{
+	(void)ctx;
+	(void)ts;
+	emu.events++;
+	if (recorder)
+		recorder->detach(recorder->ctx, t, simulated_ts());
+}
+
 const struct tracer_handler driver_handler = {
 	.syscall_enter = on_syscall_enter,
 	.syscall_exit = on_syscall_exit,
 	.task_new = on_task_new,
 	.exec = on_exec,
+	.signal = on_signal,
+	.group_stop = on_group_stop,
 	.task_exit = on_task_exit,
+	.detach = on_detach,
 };

@@ -24,9 +24,11 @@
 #include <xbt/log.h>
 
 #include "emulate/calls.h"
+#include "emulate/cpu.h"
 #include "emulate/driver.h"
 #include "emulate/fdtable.h"
 #include "emulate/net.h"
+#include "record/recorder.h"
 #include "util/util.h"
 
 /* Simulated time 0 is 2000-01-01T00:00:00Z unless --epoch says otherwise. */
@@ -40,9 +42,14 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: reprise emulate PLATFORM.xml DEPLOYMENT.xml [-o TRACE] [--mode=mediate|translate]\n"
 		"                       [--cpu=none|measured|scaled:FLOPS] [--seed N]\n"
-		"                       [--epoch SECONDS|YYYY-MM-DD[THH:MM:SS]] [--log-level LEVEL]\n"
+		"                       [--epoch SECONDS|YYYY-MM-DD[THH:MM:SS]] [--log-level LEVEL] [-v]\n"
 		"Runs each program of the SimGrid deployment on its simulated host: simulated time, mediated\n"
-		"IPv4 TCP network; prints each process's simulated start, end and exit status on stderr.\n");
+		"IPv4 TCP network; prints each process's simulated start, end and exit status on stderr.\n"
+		"  -o TRACE   record the run as a trace in simulated time (reprise show/stats TRACE)\n"
+		"  --cpu      none: computing takes no simulated time; scaled:FLOPS: a CPU second of this\n"
+		"             machine is FLOPS flops on the simulated host; measured: as many as this machine\n"
+		"             does per second in a numeric loop, measured at the start\n"
+		"  -v         also print the number of intercepted events and events per wall second\n");
 }
 
 static char *join_args(int argc, char **argv)
@@ -151,6 +158,29 @@ static void deployed_main(int argc, char **argv)
 	}
 	p->fds = fdtable_new();
 	driver_run_started(p, pid);
+}
+
+/*
+ * -o: the recorder writes every event the driver passes on. The header has reprise's own
+ * command line, the EMULATED flag, and simulated time 0 as both start times.
+ */
+static struct recorder *open_recording(int argc, char **argv)
+{
+	char **cmdline = rp_calloc((size_t)argc + 2, sizeof(*cmdline));
+	cmdline[0] = "reprise";
+	for (int i = 0; i < argc; i++)
+		cmdline[i + 1] = argv[i];
+	struct rpr_header hdr;
+	recorder_fill_header(&hdr, argc + 1, cmdline);
+	hdr.flags |= RPR_HDR_EMULATED;
+	hdr.start_realtime_ns = hdr.start_monotonic_ns = driver_trace_epoch_ns();
+	struct capture_limits lim = { 0 };
+	char err[512];
+	struct recorder *rec = recorder_open(emu.trace_path, &hdr, &lim, err, sizeof(err));
+	free(cmdline);
+	if (!rec)
+		rp_error("emulate: %s: %s", emu.trace_path, err);
+	return rec;
 }
 
 /* SimGrid ends the process on a bad file; a child finds that out, so reprise can say it in one line. */
@@ -295,7 +325,7 @@ static const char *describe_status(const struct emu_process *p, char *buf, size_
 }
 
 /* Per process: host, command, simulated start and end, how it ended; then the total. */
-static int report(void)
+static int report(int verbose, double wall)
 {
 	int rc = 0;
 	for (size_t i = 0; i < emu.nprocs; i++) {
@@ -312,6 +342,11 @@ static int report(void)
 			rc = WEXITSTATUS(p->status);
 	}
 	fprintf(stderr, "reprise: emulate: simulated time %.6f s\n", emu_clock());
+	if (emu.cpu == CPU_MEASURED)
+		fprintf(stderr, "reprise: emulate: measured CPU speed %.4g flops per CPU second\n", emu.cpu_flops);
+	if (verbose)
+		fprintf(stderr, "reprise: emulate: %llu events intercepted in %.3f s of wall time, %.0f events per wall second\n",
+			(unsigned long long)emu.events, wall, wall > 0 ? (double)emu.events / wall : 0.0);
 	return rc;
 }
 
@@ -324,15 +359,17 @@ int cmd_emulate(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "epoch", required_argument, NULL, 'e' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *log_level = "error";
+	int verbose = 0;
 	memset(&emu, 0, sizeof(emu));
 	emu.epoch = DEFAULT_EPOCH;
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hvo:", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'm':
@@ -366,6 +403,9 @@ int cmd_emulate(int argc, char **argv)
 				rp_die(2, "emulate: --log-level is one of trace, debug, verbose, info, warning, error, critical; not '%s'", optarg);
 			log_level = optarg;
 			break;
+		case 'v':
+			verbose = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -384,6 +424,9 @@ int cmd_emulate(int argc, char **argv)
 		rp_die(1, "%s: %s", deployment, strerror(errno));
 	if (check_files(platform, deployment) < 0)
 		return 1;
+	char err[256];
+	if (cpu_init(err, sizeof(err)) < 0)
+		rp_die(1, "emulate: %s", err);
 
 	int sg_argc = 1;
 	char *sg_argv[] = { "reprise", NULL };
@@ -395,7 +438,6 @@ int cmd_emulate(int argc, char **argv)
 	xbt_log_control_set(logs.buf);
 	sb_free(&logs);
 	simgrid_load_platform(platform);
-	char err[256];
 	if (net_init(err, sizeof(err)) < 0)
 		rp_die(1, "%s: %s", platform, err);
 	driver_init();
@@ -406,11 +448,27 @@ int cmd_emulate(int argc, char **argv)
 		rp_die(1, "cannot ignore SIGPIPE: %s", strerror(errno));
 	if (names_init(err, sizeof(err)) < 0)
 		rp_die(1, "%s", err);
-	simgrid_run();
-	emu.finished = 1;
-
-	int rc = emu.failed ? 1 : report();
+	int rc = 1;
+	struct recorder *rec = emu.trace_path ? open_recording(argc, argv) : NULL;
+	struct tracer_handler rec_handler;
+	if (rec) {
+		rec_handler = recorder_handler(rec);
+		driver_record_to(&rec_handler);
+	}
+	if (rec || !emu.trace_path) {
+		uint64_t run_start = tracer_now();
+		simgrid_run();
+		emu.finished = 1;
+		double wall = (double)(tracer_now() - run_start) / 1e9;
+		rc = emu.failed ? 1 : report(verbose, wall);
+	}
 	tracer_close(emu.tr);
+	if (rec) {
+		driver_record_to(NULL);
+		struct rpr_writer_stats st;
+		if (recorder_close(rec, &st) < 0 && rc == 0)
+			rc = 1;
+	}
 	for (size_t i = 0; i < emu.nprocs; i++) {
 		if (emu.procs[i]->fds)
 			fdtable_unref(emu.procs[i]->fds);

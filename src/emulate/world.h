@@ -33,6 +33,7 @@ struct emu {
 	sg_cond_t changed;
 	uint64_t generation;     /* counts the broadcasts */
 	uint64_t deaths;         /* counts the threads reaped */
+	uint64_t events;         /* counts the stops and task events the tracer reported */
 	struct emu_process **procs; /* every deployed process, for the report */
 	size_t nprocs, procs_cap;
 	unsigned char *warned;   /* per syscall number: the "not handled correctly" warning was given */
@@ -52,6 +53,7 @@ struct emu_process {
 enum thread_event { EV_NONE, EV_ENTRY, EV_EXIT, EV_GONE };
 
 struct emu_thread;
+struct thread_cpu;
 typedef void (*exit_hook_fn)(struct emu_thread *th, int64_t ret);
 
 struct emu_thread {
@@ -63,6 +65,7 @@ struct emu_thread {
 	exit_hook_fn exit_hook;  /* set at entry for natively run calls that reprise must follow */
 	uint64_t hook_arg;
 	int may_block;           /* the native call in progress may wait for another tracee */
+	struct thread_cpu *cpu;  /* the CPU time already simulated (cpu.c), or NULL */
 };
 
 extern struct emu emu;

@@ -89,8 +89,10 @@ static void append(struct recorder *rec, struct rpr_event *ev)
 	ev->nregions = (uint32_t)rec->nregions;
 	ev->regions = rec->regions;
 	int rc = rpr_writer_append(rec->w, ev);
-	if (rc == 0 && ev->ts_ns - rec->last_flush_ns >= FLUSH_INTERVAL_NS) {
-		rec->last_flush_ns = ev->ts_ns;
+	/* By the real clock: an emulated run's time stamps are simulated time. */
+	uint64_t now = tracer_now();
+	if (rc == 0 && now - rec->last_flush_ns >= FLUSH_INTERVAL_NS) {
+		rec->last_flush_ns = now;
 		rc = rpr_writer_submit(rec->w);
 	}
 	if (rc < 0) {
