@@ -133,6 +133,9 @@ static struct thread_cpu *thread_cpu_of(struct emu_thread *th)
 	}
 	th->cpu = rp_calloc(1, sizeof(*th->cpu));
 	th->cpu->fd = fd;
+	/* A deployed program's first reported stop is the execve starting it: what ran before was reprise's own code. */
+	if (th->proc->deployed && th->tid == th->proc->pid && read_cpu_ns(fd, &th->cpu->used_ns) < 0)
+		th->cpu->used_ns = 0;
 	return th->cpu;
 }
 

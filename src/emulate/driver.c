@@ -322,12 +322,15 @@ static void drive(struct emu_thread *th)
 {
 	int may_block = 0;
 	for (;;) {
+		uint64_t events = emu.events;
 		int rc = may_block ? step_polling(th) : tracer_step(emu.tr, th->tid, 0);
 		if (rc < 0)
 			emu.failed = 1;
 		if (rc <= 0 || th->event == EV_GONE)
 			break;
-		cpu_charge(th);
+		/* Only at stops that report something: those before a deployed program's execve are reprise's own code. */
+		if (emu.events != events)
+			cpu_charge(th);
 		enum thread_event ev = th->event;
 		th->event = EV_NONE;
 		if (ev == EV_ENTRY) {
