@@ -194,6 +194,13 @@ int rpr_reader_seek_time(struct rpr_reader *r, uint64_t ts_ns);
 /* A deep copy of an event that outlives rpr_reader_next(); NULL if out of memory. */
 struct rpr_event *rpr_event_dup(const struct rpr_event *ev);
 void rpr_event_free(struct rpr_event *ev);
+/*
+ * The same copy into memory the caller manages (a consumer reusing buffers avoids an
+ * allocation per event): rpr_event_copy_size is the bytes needed, SIZE_MAX if too many;
+ * rpr_event_copy fills buf (that many bytes, aligned as malloc aligns) and returns it.
+ */
+size_t rpr_event_copy_size(const struct rpr_event *ev);
+struct rpr_event *rpr_event_copy(const struct rpr_event *ev, void *buf);
 
 /*
  * The tracee memory [addr, addr+len) as captured in ev at `phase`, or NULL if no region

@@ -4,20 +4,23 @@
 
 #include "reprise/trace.h"
 
-struct rpr_event *rpr_event_dup(const struct rpr_event *ev)
+size_t rpr_event_copy_size(const struct rpr_event *ev)
 {
-	/* one allocation, so rpr_event_free is a single free and the copy is self-contained */
 	size_t size = sizeof(*ev) + (size_t)ev->nregions * sizeof(struct rpr_region);
 	for (uint32_t i = 0; i < ev->nregions; i++) {
 		if (!ev->regions[i].data)
 			continue;
-		if (ev->regions[i].stored > SIZE_MAX - size)
-			return NULL;
+		if (ev->regions[i].stored > SIZE_MAX - 1 - size)
+			return SIZE_MAX;
 		size += (size_t)ev->regions[i].stored;
 	}
-	struct rpr_event *copy = malloc(size);
-	if (!copy)
-		return NULL;
+	return size;
+}
+
+/* One contiguous block, so freeing the copy is a single free and it is self-contained. */
+struct rpr_event *rpr_event_copy(const struct rpr_event *ev, void *buf)
+{
+	struct rpr_event *copy = buf;
 	*copy = *ev;
 	struct rpr_region *regions = (struct rpr_region *)(copy + 1);
 	uint8_t *data = (uint8_t *)(regions + ev->nregions);
@@ -31,6 +34,13 @@ struct rpr_event *rpr_event_dup(const struct rpr_event *ev)
 	}
 	copy->regions = ev->nregions ? regions : NULL;
 	return copy;
+}
+
+struct rpr_event *rpr_event_dup(const struct rpr_event *ev)
+{
+	size_t size = rpr_event_copy_size(ev);
+	void *buf = size == SIZE_MAX ? NULL : malloc(size);
+	return buf ? rpr_event_copy(ev, buf) : NULL;
 }
 
 void rpr_event_free(struct rpr_event *ev)
