@@ -41,7 +41,7 @@ static void remember_task(struct feed *f, struct replay_task *t)
 /* Waits for room in t's queue; while stopping, the item may be dropped instead. */
 static void push(struct feed *f, struct replay_task *t, struct replay_item *item)
 {
-	replay_task_push(t, item, &f->ctx->stopped);
+	replay_task_push(t, item, &f->ctx->stopped, &f->pool);
 }
 
 /* A thread the trace never introduced (attached, or announced out of order): a process of its own. */
@@ -61,8 +61,7 @@ static void flush_pending(struct feed *f, struct replay_task *t)
 {
 	if (!t->pending)
 		return;
-	struct replay_item *item = replay_item_new(ITEM_CALL);
-	item->enter = t->pending;
+	struct replay_item *item = t->pending;
 	item->need = t->pending_need;
 	t->pending = NULL;
 	push(f, t, item);
@@ -72,18 +71,10 @@ static void end_task(struct feed *f, struct replay_task *t, uint64_t ts_ns)
 {
 	flush_pending(f, t);
 	forget_task(f, t);
-	struct replay_item *item = replay_item_new(ITEM_END);
+	struct replay_item *item = item_pool_get(&f->pool, ITEM_END);
 	item->ts_ns = ts_ns;
 	/* the worker frees the task once it takes this item: the feed must not touch t again */
 	push(f, t, item);
-}
-
-static struct rpr_event *dup_event(const struct rpr_event *ev)
-{
-	struct rpr_event *copy = rpr_event_dup(ev);
-	if (!copy)
-		rp_die(1, "out of memory");
-	return copy;
 }
 
 static void on_task_new(struct feed *f, const struct rpr_event *ev)
@@ -97,11 +88,11 @@ static void on_task_new(struct feed *f, const struct rpr_event *ev)
 		worker_start_root(f->ctx, child, ev->ts_ns);
 		return;
 	}
-	struct replay_item *item = replay_item_new(ITEM_SPAWN);
+	struct replay_item *item = item_pool_get(&f->pool, ITEM_SPAWN);
 	item->child = child;
 	item->clone_flags = ev->u.task_new.clone_flags;
 	item->ts_ns = ev->ts_ns;
-	if (replay_task_push(parent, item, &f->ctx->stopped) < 0) {
+	if (replay_task_push(parent, item, &f->ctx->stopped, &f->pool) < 0) {
 		/* dropped while stopping: nobody will start the child */
 		forget_task(f, child);
 		replay_task_free(child);
@@ -112,19 +103,19 @@ static void on_enter(struct feed *f, const struct rpr_event *ev)
 {
 	struct replay_task *t = task_for(f, ev->tid, ev->ts_ns);
 	flush_pending(f, t);
-	t->pending = dup_event(ev);
+	t->pending = item_pool_get(&f->pool, ITEM_CALL);
+	replay_item_store(t->pending, 0, ev);
 	t->pending_need = f->exits_seen;
 }
 
 static void on_exit_event(struct feed *f, const struct rpr_event *ev)
 {
 	struct replay_task *t = task_for(f, ev->tid, ev->ts_ns);
-	if (t->pending && t->pending->seq != ev->u.exit.enter_seq)
+	if (t->pending && t->pending->enter->seq != ev->u.exit.enter_seq)
 		flush_pending(f, t);
-	struct replay_item *item = replay_item_new(ITEM_CALL);
-	item->enter = t->pending;
+	struct replay_item *item = t->pending ? t->pending : item_pool_get(&f->pool, ITEM_CALL);
 	item->need = t->pending ? t->pending_need : f->exits_seen;
-	item->exit = dup_event(ev);
+	replay_item_store(item, 1, ev);
 	item->rank = f->exits_seen++;
 	t->pending = NULL;
 	push(f, t, item);
@@ -145,7 +136,7 @@ static void on_exec(struct feed *f, const struct rpr_event *ev)
 			remember_task(f, t);
 		}
 	}
-	struct replay_item *item = replay_item_new(ITEM_EXEC);
+	struct replay_item *item = item_pool_get(&f->pool, ITEM_EXEC);
 	item->ts_ns = ev->ts_ns;
 	push(f, task_for(f, ev->tid, ev->ts_ns), item);
 }
@@ -242,6 +233,7 @@ int feed_wait(struct feed *f, unsigned timeout_ms)
 void feed_join(struct feed *f)
 {
 	pthread_join(f->thread, NULL);
+	item_pool_free(&f->pool);
 	pthread_cond_destroy(&f->finished_cond);
 	pthread_mutex_destroy(&f->lock);
 }

@@ -11,6 +11,7 @@
 
 #include "reprise/trace.h"
 #include "replay/replay.h"
+#include "replay/task.h"
 
 #define FEED_BUCKETS 1024
 
@@ -19,6 +20,7 @@ struct feed {
 	struct rpr_reader *reader;
 	pthread_t thread;
 	struct replay_task *buckets[FEED_BUCKETS];
+	struct item_pool pool;
 	uint64_t exits_seen;
 	uint64_t events;          /* events decoded so far (progress) */
 	int failed;               /* the trace could not be read to its end */

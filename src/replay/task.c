@@ -1,6 +1,7 @@
 #include "replay/task.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/util.h"
 
@@ -23,7 +24,7 @@ void replay_task_free(struct replay_task *t)
 	}
 	for (unsigned i = 0; i < t->nspent; i++)
 		replay_item_free(t->spent[i]);
-	rpr_event_free(t->pending);
+	replay_item_free(t->pending);
 	pthread_cond_destroy(&t->nonempty);
 	pthread_cond_destroy(&t->nonfull);
 	pthread_mutex_destroy(&t->lock);
@@ -36,7 +37,7 @@ static void free_items(struct replay_item **items, unsigned n)
 		replay_item_free(items[i]);
 }
 
-int replay_task_push(struct replay_task *t, struct replay_item *item, const int *stop)
+int replay_task_push(struct replay_task *t, struct replay_item *item, const int *stop, struct item_pool *pool)
 {
 	pthread_mutex_lock(&t->lock);
 	while (t->count == TASK_QUEUE_DEPTH && !__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
@@ -60,7 +61,8 @@ int replay_task_push(struct replay_task *t, struct replay_item *item, const int 
 		spent[i] = t->spent[i];
 	t->nspent = 0;
 	pthread_mutex_unlock(&t->lock);
-	free_items(spent, nspent);
+	for (unsigned i = 0; i < nspent; i++)
+		item_pool_put(pool, spent[i]);
 	return 0;
 }
 
@@ -116,7 +118,78 @@ void replay_item_free(struct replay_item *item)
 {
 	if (!item)
 		return;
-	rpr_event_free(item->enter);
-	rpr_event_free(item->exit);
+	free(item->enter_store.mem);
+	free(item->exit_store.mem);
 	free(item);
+}
+
+struct rpr_event *replay_item_store(struct replay_item *item, int exit_side, const struct rpr_event *ev)
+{
+	struct event_store *store = exit_side ? &item->exit_store : &item->enter_store;
+	size_t size = rpr_event_copy_size(ev);
+	if (size == SIZE_MAX)
+		rp_die(1, "out of memory");
+	if (size > store->cap) {
+		free(store->mem);
+		store->mem = rp_malloc(size);
+		store->cap = size;
+	}
+	struct rpr_event *copy = rpr_event_copy(ev, store->mem);
+	if (exit_side)
+		item->exit = copy;
+	else
+		item->enter = copy;
+	return copy;
+}
+
+/* Recycled items: enough for every queue of a few busy threads; larger stores are given back. */
+#define POOL_MAX (8 * TASK_QUEUE_DEPTH)
+#define STORE_KEEP_MAX (64u << 10)
+
+struct replay_item *item_pool_get(struct item_pool *pool, uint8_t kind)
+{
+	struct replay_item *item = pool->free;
+	if (!item)
+		return replay_item_new(kind);
+	pool->free = item->next_free;
+	pool->count--;
+	struct event_store enter = item->enter_store, exit = item->exit_store;
+	memset(item, 0, sizeof(*item));
+	item->enter_store = enter;
+	item->exit_store = exit;
+	item->kind = kind;
+	item->rank = NO_RANK;
+	return item;
+}
+
+static void trim_store(struct event_store *store)
+{
+	if (store->cap <= STORE_KEEP_MAX)
+		return;
+	free(store->mem);
+	store->mem = NULL;
+	store->cap = 0;
+}
+
+void item_pool_put(struct item_pool *pool, struct replay_item *item)
+{
+	if (pool->count >= POOL_MAX) {
+		replay_item_free(item);
+		return;
+	}
+	trim_store(&item->enter_store);
+	trim_store(&item->exit_store);
+	item->next_free = pool->free;
+	pool->free = item;
+	pool->count++;
+}
+
+void item_pool_free(struct item_pool *pool)
+{
+	while (pool->free) {
+		struct replay_item *next = pool->free->next_free;
+		replay_item_free(pool->free);
+		pool->free = next;
+	}
+	pool->count = 0;
 }

@@ -14,7 +14,7 @@
 
 #define NO_RANK UINT64_MAX
 /* Items a thread's queue holds before the reader waits for it: the bounded look-ahead. */
-#define TASK_QUEUE_DEPTH 64
+#define TASK_QUEUE_DEPTH 512
 /*
  * Items a worker takes out of its queue at once. Taking several per lock, and
  * waking the other side only when the queue leaves empty or full, turns one
@@ -31,6 +31,12 @@ enum item_kind {
 
 struct replay_task;
 
+/* Memory an item keeps for an event copy, reused when the item is recycled. */
+struct event_store {
+	void *mem;
+	size_t cap;
+};
+
 struct replay_item {
 	uint8_t kind;
 	uint64_t need;            /* ranks that must be complete first (the ordering rule) */
@@ -40,6 +46,17 @@ struct replay_item {
 	struct replay_task *child; /* ITEM_SPAWN */
 	uint64_t clone_flags;
 	uint64_t ts_ns;           /* when the spawn, exec or end happened */
+	struct event_store enter_store, exit_store;
+	struct replay_item *next_free; /* in the reader's pool */
+};
+
+/*
+ * Items the reader recycles: a call costs no allocation once the pool holds enough items
+ * whose stores fit its events. Only the reader thread touches it.
+ */
+struct item_pool {
+	struct replay_item *free;
+	unsigned count;
 };
 
 struct replay_ctx;
@@ -62,8 +79,8 @@ struct replay_task {
 	 */
 	struct replay_item *spent[TASK_TAKE_MAX];
 	unsigned nspent;
-	/* reader side: the call entered and not yet returned, and the exits seen before it */
-	struct rpr_event *pending;
+	/* reader side: the call entered and not yet returned (its entry stored), and the exits seen before it */
+	struct replay_item *pending;
 	uint64_t pending_need;
 	struct replay_task *next_in_bucket;
 	/* worker side: where the thread's timeline stands, recorded and replayed */
@@ -95,8 +112,11 @@ struct replay_task *replay_task_new(int32_t tid);
 /* Frees a task whose queue is drained and closed. */
 void replay_task_free(struct replay_task *t);
 
-/* Appends, waiting while the queue is full. 0, or -1 if *stop became true (the item is then freed). */
-int replay_task_push(struct replay_task *t, struct replay_item *item, const int *stop);
+/*
+ * Appends, waiting while the queue is full, and recycles into pool the items the worker
+ * has handed back. 0, or -1 if *stop became true (the item is then freed).
+ */
+int replay_task_push(struct replay_task *t, struct replay_item *item, const int *stop, struct item_pool *pool);
 /*
  * Hands back the nspent items the worker has done with at items[0..nspent), then moves
  * up to max items, oldest first, into items, waiting for one; 0 once the queue is
@@ -108,5 +128,12 @@ void replay_task_close(struct replay_task *t);
 
 struct replay_item *replay_item_new(uint8_t kind);
 void replay_item_free(struct replay_item *item);
+/* Copies ev into the item's entry (exit_side 0) or exit store; returns the copy. */
+struct rpr_event *replay_item_store(struct replay_item *item, int exit_side, const struct rpr_event *ev);
+
+/* A cleared item of this kind, recycled when the pool has one. */
+struct replay_item *item_pool_get(struct item_pool *pool, uint8_t kind);
+void item_pool_put(struct item_pool *pool, struct replay_item *item);
+void item_pool_free(struct item_pool *pool);
 
 #endif

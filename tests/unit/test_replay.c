@@ -24,6 +24,7 @@
 #include "replay/sandbox.h"
 #include "replay/sched.h"
 #include "replay/shadow.h"
+#include "replay/task.h"
 
 static void test_watermark_advances_over_the_completed_prefix(void **state)
 {
@@ -77,6 +78,44 @@ static void test_watermark_wakes_waiters_and_stops(void **state)
 	pthread_join(tb, NULL);
 	assert_int_equal(b.rc, -1);
 	watermark_destroy(&w);
+}
+
+/* Recycled items come back cleared, with their event memory, and copies stay exact. */
+static void test_item_pool_recycles_items_and_stores(void **state)
+{
+	(void)state;
+	uint8_t payload[300];
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 7);
+	struct rpr_region region = { .phase = RPR_PHASE_ENTER, .addr = 0x1000, .size = sizeof(payload),
+				     .stored = sizeof(payload), .data = payload };
+	struct rpr_event ev = { .kind = RPR_EV_SYSCALL_ENTER, .tid = 42, .seq = 7, .nregions = 1, .regions = &region };
+	struct item_pool pool = { 0 };
+	struct replay_item *item = item_pool_get(&pool, ITEM_CALL);
+	struct rpr_event *copy = replay_item_store(item, 0, &ev);
+	assert_ptr_equal(item->enter, copy);
+	assert_int_equal(copy->seq, 7);
+	assert_ptr_not_equal(copy->regions[0].data, payload);
+	assert_memory_equal(copy->regions[0].data, payload, sizeof(payload));
+	item->rank = 3;
+	void *mem = item->enter_store.mem;
+	item_pool_put(&pool, item);
+	assert_int_equal(pool.count, 1);
+
+	struct replay_item *again = item_pool_get(&pool, ITEM_END);
+	assert_ptr_equal(again, item);
+	assert_int_equal(again->kind, ITEM_END);
+	assert_int_equal(again->rank, NO_RANK);
+	assert_null(again->enter);
+	assert_ptr_equal(again->enter_store.mem, mem);
+	ev.seq = 8;
+	copy = replay_item_store(again, 1, &ev);
+	assert_ptr_equal(again->exit, copy);
+	assert_int_equal(copy->seq, 8);
+	item_pool_put(&pool, again);
+	item_pool_free(&pool);
+	assert_int_equal(pool.count, 0);
+	assert_null(pool.free);
 }
 
 struct job_state {
@@ -375,6 +414,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_watermark_advances_over_the_completed_prefix),
 		cmocka_unit_test(test_watermark_wakes_waiters_and_stops),
+		cmocka_unit_test(test_item_pool_recycles_items_and_stores),
 		cmocka_unit_test(test_pool_gives_every_job_a_thread),
 		cmocka_unit_test(test_join_normalizes_like_getcwd),
 		cmocka_unit_test(test_sandbox_keeps_symlinks_inside),
