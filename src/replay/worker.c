@@ -144,6 +144,26 @@ static int run_item(struct replay_ctx *ctx, struct replay_task *t, struct replay
 	return end;
 }
 
+/*
+ * The reader wrote these items on another CPU: asking for all of their cache lines at
+ * once overlaps the transfers that fetching them call by call would pay one after another.
+ */
+static void prefetch_batch(struct replay_item **batch, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		__builtin_prefetch(batch[i]);
+	for (unsigned i = 0; i < n; i++) {
+		const struct rpr_event *evs[2] = { batch[i]->enter, batch[i]->exit };
+		for (unsigned e = 0; e < 2; e++) {
+			if (!evs[e])
+				continue;
+			__builtin_prefetch(evs[e]);
+			__builtin_prefetch((const char *)evs[e] + 64);
+			__builtin_prefetch((const char *)evs[e] + 128);
+		}
+	}
+}
+
 static void run_task(void *arg)
 {
 	struct replay_task *t = arg;
@@ -153,9 +173,11 @@ static void run_task(void *arg)
 	int end = 0;
 	watchdog_task_running(ctx, t);
 	/* the feed hands nothing to a thread after its end, so the end item closes its batch */
-	while (!end && (n = replay_task_take(t, batch, n, TASK_TAKE_MAX)))
+	while (!end && (n = replay_task_take(t, batch, n, TASK_TAKE_MAX))) {
+		prefetch_batch(batch, n);
 		for (unsigned i = 0; i < n; i++)
 			end = run_item(ctx, t, batch[i]);
+	}
 	for (unsigned i = 0; i < n; i++)
 		replay_item_free(batch[i]);
 	replay_process_leave(t->proc);
