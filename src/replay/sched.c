@@ -12,6 +12,7 @@ void watermark_init(struct watermark *w)
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->advanced, NULL);
 	w->cap = 1024;
+	w->wake_at = UINT64_MAX;
 	w->pending = rp_calloc(w->cap, 1);
 }
 
@@ -32,10 +33,12 @@ int watermark_wait(struct watermark *w, uint64_t need)
 	if (watermark_done(w) >= need)
 		return 0;
 	pthread_mutex_lock(&w->lock);
-	w->waiters++;
-	while (w->done < need && !w->stopped)
+	/* a broadcast resets wake_at: every waiter it woke in vain registers its need again */
+	while (w->done < need && !w->stopped) {
+		if (need < w->wake_at)
+			w->wake_at = need;
 		pthread_cond_wait(&w->advanced, &w->lock);
-	w->waiters--;
+	}
 	int rc = w->stopped ? -1 : 0;
 	pthread_mutex_unlock(&w->lock);
 	return rc;
@@ -69,8 +72,10 @@ void watermark_complete(struct watermark *w, uint64_t rank)
 		}
 		if (done != w->done) {
 			__atomic_store_n(&w->done, done, __ATOMIC_RELEASE);
-			if (w->waiters)
+			if (done >= w->wake_at) {
+				w->wake_at = UINT64_MAX;
 				pthread_cond_broadcast(&w->advanced);
+			}
 		}
 	}
 	pthread_mutex_unlock(&w->lock);

@@ -23,7 +23,8 @@ struct watermark {
 	uint64_t done;        /* ranks 0..done-1 are complete (read without the lock as a fast path) */
 	uint8_t *pending;     /* ring: complete ranks above done, indexed rank % cap */
 	uint64_t cap;
-	unsigned waiters;
+	/* the smallest `need` a waiter has: completions short of it wake nobody */
+	uint64_t wake_at;
 	int stopped;
 };
 
