@@ -14,7 +14,7 @@
 
 #define NO_RANK UINT64_MAX
 /* Items a thread's queue holds before the reader waits for it: the bounded look-ahead. */
-#define TASK_QUEUE_DEPTH 512
+#define TASK_QUEUE_DEPTH 64
 /*
  * Items a worker takes out of its queue at once. Taking several per lock, and
  * waking the other side only when the queue leaves empty or full, turns one
