@@ -11,10 +11,14 @@
 #include "emulate/world.h"
 
 /*
- * Checks that threads' CPU time can be read and, with --cpu=measured, sets emu.cpu_flops
- * to this machine's speed. 0, or -1 with a one-line reason in err.
+ * Checks that threads' CPU time can be read, measures what a stop costs and, with
+ * --cpu=measured, sets emu.cpu_flops to this machine's speed. 0, or -1 with a one-line
+ * reason in err.
  */
 int cpu_init(char *err, size_t errlen);
+
+/* The kernel CPU time a stop for reprise costs a thread, measured by cpu_init and left out of its computation. */
+uint64_t cpu_stop_cost_ns(void);
 
 /* At a stop of th: runs the computation th did since its previous stop on th's host. */
 void cpu_charge(struct emu_thread *th);

@@ -49,7 +49,8 @@ static void usage(FILE *out)
 		"  --cpu      none: computing takes no simulated time; scaled:FLOPS: a CPU second of this\n"
 		"             machine is FLOPS flops on the simulated host; measured: as many as this machine\n"
 		"             does per second in a numeric loop, measured at the start\n"
-		"  -v         also print the number of intercepted events and events per wall second\n");
+		"  -v         also print the number of intercepted events and events per wall second\n"
+		"             (and with --cpu the kernel CPU time per stop left out of computations)\n");
 }
 
 static char *join_args(int argc, char **argv)
@@ -344,6 +345,9 @@ static int report(int verbose, double wall)
 	fprintf(stderr, "reprise: emulate: simulated time %.6f s\n", emu_clock());
 	if (emu.cpu == CPU_MEASURED)
 		fprintf(stderr, "reprise: emulate: measured CPU speed %.4g flops per CPU second\n", emu.cpu_flops);
+	if (verbose && emu.cpu != CPU_NONE)
+		fprintf(stderr, "reprise: emulate: %.1f us of kernel CPU time per stop for reprise left out of computations\n",
+			(double)cpu_stop_cost_ns() / 1e3);
 	if (verbose)
 		fprintf(stderr, "reprise: emulate: %llu events intercepted in %.3f s of wall time, %.0f events per wall second\n",
 			(unsigned long long)emu.events, wall, wall > 0 ? (double)emu.events / wall : 0.0);

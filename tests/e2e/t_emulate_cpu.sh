@@ -61,4 +61,9 @@ near "$elapsed" "$(awk -v c="$cpu" -v s="$speed" 'BEGIN { print c * s / 1e9 }')"
 "$REPRISE" emulate -v --cpu=none "$EX/platform.xml" "$WORK/spin.xml" > /dev/null 2> "$WORK/verbose.err"
 expect_grep '^reprise: emulate: [1-9][0-9]* events intercepted in [0-9.]+ s of wall time, [0-9]+ events per wall second$' "$WORK/verbose.err"
 expect_no_grep 'events intercepted' "$WORK/none.err"
+# With a CPU model, -v also gives the kernel time per stop (being stopped for reprise) left out of computations.
+"$REPRISE" emulate -v --cpu=scaled:1Gf "$EX/platform.xml" "$WORK/spin.xml" > /dev/null 2> "$WORK/verbose_cpu.err"
+cost=$(sed -n 's/^reprise: emulate: \([0-9.]*\) us of kernel CPU time per stop for reprise left out of computations$/\1/p' "$WORK/verbose_cpu.err")
+[ -n "$cost" ] || fail "-v --cpu=scaled did not report the cost of a stop: $(cat "$WORK/verbose_cpu.err")"
+awk -v c="$cost" 'BEGIN { exit !(c < 1000) }' || fail "implausible cost of a stop: $cost us"
 exit 0
