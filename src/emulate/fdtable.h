@@ -31,6 +31,9 @@ struct fdtable {
 	size_t refs;             /* processes sharing it (CLONE_FILES) */
 	struct epoll_watch *watches;
 	size_t nwatches, watches_cap;
+	/* The last answer a wait gave at once, summed up, and how many times in a row it was the same (multiplex.c). */
+	uint64_t busy_signature;
+	unsigned busy_repeats;
 };
 
 struct fdtable *fdtable_new(void);

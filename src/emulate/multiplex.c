@@ -26,6 +26,9 @@
 #define MAX_SELECT_FDS 65536
 /* epoll_wait reports at most this many events per call; fewer than asked is allowed. */
 #define MAX_EPOLL_EVENTS 1024
+/* A busy loop's turns take this long in simulated time, doubling BUSY_DOUBLINGS times while it goes on. */
+#define BUSY_FIRST 1e-6
+#define BUSY_DOUBLINGS 10
 
 static struct sock *sock_at(struct emu_thread *th, int64_t fd)
 {
@@ -39,6 +42,40 @@ static double time_left(double deadline)
 		return -1;
 	double left = deadline - emu_clock();
 	return left > 0 ? left : 0;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 0x100000001b3ull;
+}
+
+/* What a descriptor of a wait looks like now: its number, its ready bits, and for a socket how much it has changed. */
+static uint64_t mix_fd(struct emu_thread *th, uint64_t h, int fd, uint64_t ready)
+{
+	struct sock *s = sock_at(th, fd);
+	return mix(mix(mix(h, (uint64_t)fd), ready), s ? sock_activity(s) : 0);
+}
+
+/*
+ * A program asking again, at once, what it was just told while nothing it watches
+ * changed is busy-looping (iperf3 does, polling a writable socket while it waits for its
+ * peer's word). On a real machine each turn takes time; here a turn that takes none
+ * would stop simulated time for good. So the repeated answer waits for a change or for
+ * BUSY_FIRST, doubling while the loop goes on; returns whether it waited (the caller
+ * then looks again). signature sums up the answer; 0 says the call had to wait.
+ */
+static int busy_loop_wait(struct emu_thread *th, uint64_t signature)
+{
+	struct fdtable *ft = th->proc->fds;
+	if (signature == 0 || signature != ft->busy_signature) {
+		ft->busy_signature = signature;
+		ft->busy_repeats = 0;
+		return 0;
+	}
+	unsigned doublings = ft->busy_repeats < BUSY_DOUBLINGS ? ft->busy_repeats : BUSY_DOUBLINGS;
+	ft->busy_repeats++;
+	emu_wait(BUSY_FIRST * (double)(1u << doublings));
+	return 1;
 }
 
 static void wait_for_change(int watches_kernel, double *quantum, double deadline)
@@ -75,8 +112,10 @@ static enum verdict answer_poll_common(struct emu_thread *th, int64_t *result, d
 	}
 	double deadline = timeout < 0 ? -1 : emu_clock() + timeout;
 	double quantum = EMU_POLL_QUANTUM_FIRST;
+	int waited = 0, spun = 0;
 	for (;;) {
 		int ready = 0;
+		uint64_t signature = mix(th->t->nr, nfds);
 		for (size_t i = 0; i < nfds; i++) {
 			struct sock *s = sock_at(th, fds[i].fd);
 			short wanted = fds[i].events | POLLERR | POLLHUP;
@@ -87,12 +126,16 @@ static enum verdict answer_poll_common(struct emu_thread *th, int64_t *result, d
 			else
 				fds[i].revents = native_poll(th->proc->pid, fds[i].fd, fds[i].events) & (wanted | POLLNVAL);
 			ready += fds[i].revents != 0;
+			signature = mix_fd(th, signature, fds[i].fd, (uint64_t)(uint16_t)fds[i].events << 16 | (uint16_t)fds[i].revents);
 		}
 		if (ready || time_left(deadline) == 0) {
+			if (!spun && (spun = busy_loop_wait(th, waited ? 0 : signature)))
+				continue;
 			*result = emu_write(th, ARG(0), fds, nfds * sizeof(*fds)) < 0 ? -EFAULT : ready;
 			break;
 		}
 		wait_for_change(kernel != 0, &quantum, deadline);
+		waited = 1;
 	}
 	free(fds);
 	return ANSWERED;
@@ -152,10 +195,11 @@ static int is_set(const uint64_t *bits, int fd)
 /* Which poll bits make a descriptor readable, writable or exceptional for select. */
 static const short select_bits[3] = { POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, POLLPRI };
 
-/* One look at every descriptor of the sets: the count of bits set in got, or -EBADF. */
-static int64_t select_scan(struct emu_thread *th, int nfds, struct fd_sets *fs)
+/* One look at every descriptor of the sets: the count of bits set in got, or -EBADF; *signature sums it up. */
+static int64_t select_scan(struct emu_thread *th, int nfds, struct fd_sets *fs, uint64_t *signature)
 {
 	int64_t count = 0;
+	*signature = mix(th->t->nr, (uint64_t)nfds);
 	for (int k = 0; k < 3; k++)
 		if (fs->got[k])
 			memset(fs->got[k], 0, fs->words * 8);
@@ -170,11 +214,14 @@ static int64_t select_scan(struct emu_thread *th, int nfds, struct fd_sets *fs)
 		short revents = s ? sock_poll(s) : native_poll(th->proc->pid, fd, POLLIN | POLLOUT | POLLPRI);
 		if (!s && (revents & POLLNVAL))
 			return -EBADF;
+		uint64_t got = 0;
 		for (int k = 0; k < 3; k++)
 			if (is_set(fs->want[k], fd) && (revents & select_bits[k])) {
 				fs->got[k][fd / 64] |= 1ull << (fd % 64);
+				got |= 1u << k;
 				count++;
 			}
+		*signature = mix_fd(th, *signature, fd, (uint64_t)(uint16_t)events << 16 | got);
 	}
 	return count;
 }
@@ -211,11 +258,17 @@ static enum verdict answer_select_common(struct emu_thread *th, int64_t *result,
 	}
 	double deadline = timeout < 0 ? -1 : emu_clock() + timeout;
 	double quantum = EMU_POLL_QUANTUM_FIRST;
+	int waited = 0, spun = 0;
 	for (;;) {
-		*result = select_scan(th, (int)nfds, &fs);
-		if (*result != 0 || time_left(deadline) == 0)
+		uint64_t signature;
+		*result = select_scan(th, (int)nfds, &fs, &signature);
+		if (*result != 0 || time_left(deadline) == 0) {
+			if (*result >= 0 && !spun && (spun = busy_loop_wait(th, waited ? 0 : signature)))
+				continue;
 			break;
+		}
 		wait_for_change(kernel, &quantum, deadline);
+		waited = 1;
 	}
 	for (int k = 0; k < 3 && *result >= 0; k++)
 		if (fs.got[k] && emu_write(th, ARG(1 + k), fs.got[k], fs.words * 8) < 0)
@@ -381,6 +434,7 @@ static enum verdict answer_epoll_wait(struct emu_thread *th, int64_t *result)
 	double quantum = EMU_POLL_QUANTUM_FIRST;
 	struct epoll_event *events = rp_malloc((size_t)max * sizeof(*events));
 	enum verdict v = ANSWERED;
+	int waited = 0, spun = 0;
 	for (;;) {
 		if (kernel && (native_poll(th->proc->pid, epfd, POLLIN) & POLLIN)) {
 			/* The kernel reports its part without waiting; the exit adds the mediated part. */
@@ -395,11 +449,20 @@ static enum verdict answer_epoll_wait(struct emu_thread *th, int64_t *result)
 		}
 		int n = collect_events(th, epfd, events, max, 0);
 		if (n || time_left(deadline) == 0) {
+			uint64_t signature = mix(th->t->nr, (uint64_t)epfd);
+			for (int i = 0; i < n; i++)
+				signature = mix(mix(signature, events[i].data.u64), events[i].events);
+			for (size_t i = 0; i < th->proc->fds->nwatches; i++)
+				if (th->proc->fds->watches[i].epfd == epfd)
+					signature = mix_fd(th, signature, th->proc->fds->watches[i].fd, 0);
+			if (!spun && (spun = busy_loop_wait(th, waited ? 0 : signature)))
+				continue;
 			n = collect_events(th, epfd, events, max, 1);
 			*result = n && emu_write(th, ARG(1), events, (size_t)n * sizeof(*events)) < 0 ? -EFAULT : n;
 			break;
 		}
 		wait_for_change(kernel, &quantum, deadline);
+		waited = 1;
 	}
 	free(events);
 	return v;

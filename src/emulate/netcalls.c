@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <netinet/tcp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -29,37 +31,77 @@
 #define MAX_IOV 1024
 
 #define ARG(i) (th->t->args[i])
+/* socket()'s exit hook: the type and flags, and this bit for AF_INET6. */
+#define SOCKET_HOOK_INET6 (1ull << 32)
+
+static socklen_t fill_sockaddr(struct sockaddr_storage *ss, int family, const struct in6_addr *a, uint16_t port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		sin->sin_addr.s_addr = htonl(net_addr_v4(a));
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	sin6->sin6_addr = *a;
+	return sizeof(*sin6);
+}
 
 static struct sock *sock_at(struct emu_thread *th, uint64_t fd)
 {
 	return fd > INT32_MAX ? NULL : fdtable_get(th->proc->fds, (int)fd);
 }
 
-static int read_sockaddr(struct emu_thread *th, uint64_t addr, uint64_t len, uint32_t *ip, uint16_t *port)
+/*
+ * The address a call names, in the socket's family: a sockaddr_in for AF_INET, a
+ * sockaddr_in6 (IPv4-mapped addresses included) for AF_INET6.
+ */
+static int read_sockaddr(struct emu_thread *th, const struct sock *s, uint64_t addr, uint64_t len, struct in6_addr *out,
+			 uint16_t *port)
 {
-	struct sockaddr_in sin;
-	if (len < sizeof(sin))
+	if (sock_family(s) == AF_INET) {
+		struct sockaddr_in sin;
+		if (len < sizeof(sin))
+			return -EINVAL;
+		if (emu_read(th, addr, &sin, sizeof(sin)) < 0)
+			return -EFAULT;
+		if (sin.sin_family != AF_INET)
+			return -EAFNOSUPPORT;
+		*out = net_addr_from_v4(ntohl(sin.sin_addr.s_addr));
+		*port = ntohs(sin.sin_port);
+		return 0;
+	}
+	struct sockaddr_in6 sin6;
+	/* Linux takes the RFC 2133 form, without sin6_scope_id. */
+	size_t short_form = offsetof(struct sockaddr_in6, sin6_scope_id);
+	if (len < short_form)
 		return -EINVAL;
-	if (emu_read(th, addr, &sin, sizeof(sin)) < 0)
+	memset(&sin6, 0, sizeof(sin6));
+	if (emu_read(th, addr, &sin6, len < sizeof(sin6) ? short_form : sizeof(sin6)) < 0)
 		return -EFAULT;
-	if (sin.sin_family != AF_INET)
+	if (sin6.sin6_family != AF_INET6)
 		return -EAFNOSUPPORT;
-	*ip = ntohl(sin.sin_addr.s_addr);
-	*port = ntohs(sin.sin_port);
+	*out = sin6.sin6_addr;
+	*port = ntohs(sin6.sin6_port);
 	return 0;
 }
 
 /* Fills a (struct sockaddr *, socklen_t *) pair as the kernel does: truncated, true length. */
-static int write_sockaddr(struct emu_thread *th, uint64_t addr, uint64_t lenp, uint32_t ip, uint16_t port)
+static int write_sockaddr(struct emu_thread *th, uint64_t addr, uint64_t lenp, int family, const struct in6_addr *a,
+			  uint16_t port)
 {
 	if (!addr)
 		return 0;
 	socklen_t len;
 	if (emu_read(th, lenp, &len, sizeof(len)) < 0)
 		return -EFAULT;
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
-	socklen_t full = sizeof(sin);
-	if (emu_write(th, addr, &sin, len < full ? len : full) < 0 || emu_write(th, lenp, &full, sizeof(full)) < 0)
+	struct sockaddr_storage ss;
+	socklen_t full = fill_sockaddr(&ss, family, a, port);
+	if (emu_write(th, addr, &ss, len < full ? len : full) < 0 || emu_write(th, lenp, &full, sizeof(full)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -69,7 +111,8 @@ static void register_socket(struct emu_thread *th, int64_t ret)
 	if (ret < 0)
 		return;
 	int type = (int)th->hook_arg & 0xf;
-	struct sock *s = sock_new(th->proc->host, type == SOCK_DGRAM, (th->hook_arg & SOCK_NONBLOCK) != 0);
+	int family = th->hook_arg & SOCKET_HOOK_INET6 ? AF_INET6 : AF_INET;
+	struct sock *s = sock_new(th->proc->host, family, type == SOCK_DGRAM, (th->hook_arg & SOCK_NONBLOCK) != 0);
 	fdtable_set(th->proc->fds, (int)ret, s);
 	sock_unref(s);
 }
@@ -77,12 +120,14 @@ static void register_socket(struct emu_thread *th, int64_t ret)
 static enum verdict answer_socket(struct emu_thread *th, int64_t *result)
 {
 	(void)result;
-	int domain = (int)ARG(0), type = (int)ARG(1) & 0xf;
-	if (domain == AF_INET && (type == SOCK_STREAM || type == SOCK_DGRAM)) {
+	int domain = (int)ARG(0), type = (int)ARG(1) & 0xf, protocol = (int)ARG(2);
+	int tcp = type == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP);
+	int udp = type == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP);
+	if ((domain == AF_INET || domain == AF_INET6) && (tcp || udp)) {
 		th->exit_hook = register_socket;
-		th->hook_arg = ARG(1);
-	} else if (domain == AF_INET6 && (type == SOCK_STREAM || type == SOCK_DGRAM)) {
-		emu_warn_once(th->t->nr, "only IPv4 is mediated; this socket uses the real network");
+		th->hook_arg = (uint32_t)ARG(1) | (domain == AF_INET6 ? SOCKET_HOOK_INET6 : 0);
+	} else if ((domain == AF_INET || domain == AF_INET6) && (type == SOCK_STREAM || type == SOCK_DGRAM)) {
+		emu_warn_once(th->t->nr, "only TCP and UDP are mediated; this socket uses the real network");
 	}
 	return NATIVE;
 }
@@ -92,10 +137,10 @@ static enum verdict answer_bind(struct emu_thread *th, int64_t *result)
 	struct sock *s = sock_at(th, ARG(0));
 	if (!s)
 		return NATIVE;
-	uint32_t ip;
+	struct in6_addr addr;
 	uint16_t port;
-	int rc = read_sockaddr(th, ARG(1), ARG(2), &ip, &port);
-	*result = rc < 0 ? rc : sock_bind(s, ip, port);
+	int rc = read_sockaddr(th, s, ARG(1), ARG(2), &addr, &port);
+	*result = rc < 0 ? rc : sock_bind(s, &addr, port);
 	return ANSWERED;
 }
 
@@ -113,10 +158,10 @@ static enum verdict answer_connect(struct emu_thread *th, int64_t *result)
 	struct sock *s = sock_at(th, ARG(0));
 	if (!s)
 		return NATIVE;
-	uint32_t ip;
+	struct in6_addr addr;
 	uint16_t port;
-	int rc = read_sockaddr(th, ARG(1), ARG(2), &ip, &port);
-	*result = rc < 0 ? rc : sock_connect(s, ip, port);
+	int rc = read_sockaddr(th, s, ARG(1), ARG(2), &addr, &port);
+	*result = rc < 0 ? rc : sock_connect(s, &addr, port);
 	return ANSWERED;
 }
 
@@ -128,9 +173,10 @@ static void finish_accept(struct emu_thread *th, int64_t ret)
 		sock_set_nonblock(conn, th->t->nr == (uint32_t)arch_syscall_nr(arch_native(), "accept4") &&
 						(th->t->args[3] & SOCK_NONBLOCK));
 		fdtable_set(th->proc->fds, (int)ret, conn);
-		uint32_t ip;
+		struct in6_addr addr;
 		uint16_t port;
-		if (sock_address(conn, 1, &ip, &port) == 0 && write_sockaddr(th, th->t->args[1], th->t->args[2], ip, port) < 0)
+		if (sock_address(conn, 1, &addr, &port) == 0 &&
+		    write_sockaddr(th, th->t->args[1], th->t->args[2], sock_family(conn), &addr, port) < 0)
 			tracer_set_return(th->t, -EFAULT);
 	}
 	sock_unref(conn);
@@ -154,7 +200,7 @@ static enum verdict answer_accept(struct emu_thread *th, int64_t *result)
 		return ANSWERED;
 	}
 	/* The kernel makes the new descriptor: the call becomes socket() for a placeholder. */
-	uint64_t args[6] = { AF_INET, SOCK_STREAM | (uint64_t)flags, 0, 0, 0, 0 };
+	uint64_t args[6] = { (uint64_t)sock_family(s), SOCK_STREAM | (uint64_t)flags, 0, 0, 0, 0 };
 	if (tracer_rewrite(th->t, (uint32_t)arch_syscall_nr(arch_native(), "socket"), args) < 0) {
 		sock_unref(conn);
 		*result = -ENOMEM;
@@ -170,10 +216,10 @@ static enum verdict answer_address(struct emu_thread *th, int64_t *result, int p
 	struct sock *s = sock_at(th, ARG(0));
 	if (!s)
 		return NATIVE;
-	uint32_t ip;
+	struct in6_addr addr;
 	uint16_t port;
-	int rc = sock_address(s, peer, &ip, &port);
-	*result = rc < 0 ? rc : write_sockaddr(th, ARG(1), ARG(2), ip, port);
+	int rc = sock_address(s, peer, &addr, &port);
+	*result = rc < 0 ? rc : write_sockaddr(th, ARG(1), ARG(2), sock_family(s), &addr, port);
 	return ANSWERED;
 }
 
@@ -196,13 +242,127 @@ static enum verdict answer_shutdown(struct emu_thread *th, int64_t *result)
 	return ANSWERED;
 }
 
+static int read_int_option(struct emu_thread *th, uint64_t addr, uint64_t len, int *value)
+{
+	if (len < sizeof(*value))
+		return -EINVAL;
+	return emu_read(th, addr, value, sizeof(*value)) < 0 ? -EFAULT : 0;
+}
+
+/* Options that shape the simulated network are applied; the rest are kept for getsockopt. */
+static int64_t set_option(struct emu_thread *th, struct sock *s, int level, int name, uint64_t addr, uint64_t len)
+{
+	int value = 0;
+	if (level == SOL_SOCKET && name == SO_LINGER) {
+		struct linger lg;
+		if (len < sizeof(lg))
+			return -EINVAL;
+		if (emu_read(th, addr, &lg, sizeof(lg)) < 0)
+			return -EFAULT;
+		if (lg.l_onoff && lg.l_linger > 0)
+			emu_warn_once(th->t->nr, "SO_LINGER with a timeout: close does not wait for the bytes to be sent");
+		sock_set_linger(s, lg.l_onoff != 0, lg.l_linger);
+		return 0;
+	}
+	if (level == IPPROTO_IPV6 && sock_family(s) == AF_INET)
+		return -ENOPROTOOPT;
+	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY) {
+		int rc = read_int_option(th, addr, len, &value);
+		return rc < 0 ? rc : sock_set_v6only(s, value != 0);
+	}
+	if (level == SOL_SOCKET && (name == SO_SNDBUF || name == SO_RCVBUF))
+		emu_warn_once(th->t->nr, "SO_SNDBUF and SO_RCVBUF are not applied; every connection has a 4 MiB window");
+	uint8_t buf[NET_OPTION_MAX];
+	size_t n = len < sizeof(buf) ? (size_t)len : sizeof(buf);
+	if (emu_read(th, addr, buf, n) < 0)
+		return -EFAULT;
+	sock_option_set(s, level, name, buf, n);
+	return 0;
+}
+
 static enum verdict answer_setsockopt(struct emu_thread *th, int64_t *result)
 {
-	/* Options tune a real network stack; the simulated one has none of those knobs. */
-	if (!sock_at(th, ARG(0)))
+	struct sock *s = sock_at(th, ARG(0));
+	if (!s)
 		return NATIVE;
-	*result = 0;
+	*result = set_option(th, s, (int)ARG(1), (int)ARG(2), ARG(3), ARG(4));
 	return ANSWERED;
+}
+
+/* getsockopt's (value, length) pair: the value truncated to the caller's length, which becomes the value's. */
+static int64_t put_option(struct emu_thread *th, const void *value, socklen_t len)
+{
+	socklen_t room;
+	if (emu_read(th, ARG(4), &room, sizeof(room)) < 0)
+		return -EFAULT;
+	if ((int)room < 0)
+		return -EINVAL;
+	socklen_t n = room < len ? room : len;
+	if (emu_write(th, ARG(3), value, n) < 0 || emu_write(th, ARG(4), &n, sizeof(n)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+static int64_t tcp_info_option(struct emu_thread *th, const struct sock *s)
+{
+	struct sock_stats st;
+	sock_stats(s, &st);
+	struct tcp_info ti;
+	memset(&ti, 0, sizeof(ti));
+	ti.tcpi_state = (uint8_t)st.state;
+	ti.tcpi_snd_mss = ti.tcpi_rcv_mss = ti.tcpi_advmss = NET_MSS;
+	ti.tcpi_pmtu = NET_MSS + 52;
+	ti.tcpi_rtt = (uint32_t)(st.rtt * 1e6);
+	ti.tcpi_unacked = (uint32_t)((st.unacked + NET_MSS - 1) / NET_MSS);
+	ti.tcpi_snd_cwnd = NET_WINDOW / NET_MSS;
+	ti.tcpi_snd_ssthresh = ti.tcpi_rcv_ssthresh = NET_WINDOW;
+	ti.tcpi_rcv_space = NET_WINDOW;
+	return put_option(th, &ti, sizeof(ti));
+}
+
+/* An option the stack answers, or 1 when getsockopt should ask the placeholder socket. */
+static int64_t get_option(struct emu_thread *th, struct sock *s, int level, int name)
+{
+	int value;
+	size_t len;
+	const void *kept = sock_option_get(s, level, name, &len);
+	if (level == SOL_SOCKET) {
+		struct linger lg;
+		struct sock_stats st;
+		switch (name) {
+		case SO_ERROR:
+			value = sock_take_error(s);
+			return put_option(th, &value, sizeof(value));
+		case SO_LINGER:
+			sock_linger(s, &lg.l_onoff, &lg.l_linger);
+			return put_option(th, &lg, sizeof(lg));
+		case SO_SNDBUF:
+		case SO_RCVBUF:
+			value = NET_WINDOW;
+			return put_option(th, &value, sizeof(value));
+		case SO_ACCEPTCONN:
+			sock_stats(s, &st);
+			value = st.state == TCP_LISTEN;
+			return put_option(th, &value, sizeof(value));
+		case SO_TYPE:
+		case SO_DOMAIN:
+		case SO_PROTOCOL:
+			/* The placeholder was made with the same family, type and protocol. */
+			return 1;
+		}
+	} else if (level == IPPROTO_IPV6 && sock_family(s) == AF_INET6 && name == IPV6_V6ONLY) {
+		value = sock_v6only(s);
+		return put_option(th, &value, sizeof(value));
+	} else if (level == IPPROTO_TCP && !sock_is_datagram(s) && name == TCP_MAXSEG && !kept) {
+		value = NET_MSS;
+		return put_option(th, &value, sizeof(value));
+	} else if (level == IPPROTO_TCP && !sock_is_datagram(s) && name == TCP_INFO) {
+		return tcp_info_option(th, s);
+	}
+	if (kept)
+		return put_option(th, kept, (socklen_t)len);
+	emu_warn_once(th->t->nr, "this option is not simulated; its value comes from an unused local socket");
+	return 1;
 }
 
 static enum verdict answer_getsockopt(struct emu_thread *th, int64_t *result)
@@ -210,30 +370,27 @@ static enum verdict answer_getsockopt(struct emu_thread *th, int64_t *result)
 	struct sock *s = sock_at(th, ARG(0));
 	if (!s)
 		return NATIVE;
-	if (ARG(1) == SOL_SOCKET && ARG(2) == SO_ERROR) {
-		int err = sock_take_error(s);
-		socklen_t len = sizeof(err);
-		*result = emu_write(th, ARG(3), &err, sizeof(err)) < 0 || emu_write(th, ARG(4), &len, sizeof(len)) < 0 ? -EFAULT : 0;
-		return ANSWERED;
-	}
-	emu_warn_once(th->t->nr, "only SO_ERROR is answered for mediated sockets; other options come from an unused local socket");
-	return NATIVE;
+	int64_t rc = get_option(th, s, (int)ARG(1), (int)ARG(2));
+	if (rc == 1)
+		return NATIVE;
+	*result = rc;
+	return ANSWERED;
 }
 
 /* A destination or source address; has = 0 when the call names none. */
 struct endpoint {
 	int has;
-	uint32_t ip;
+	struct in6_addr addr;
 	uint16_t port;
 };
 
-static const struct endpoint NO_ENDPOINT = { 0, 0, 0 };
+static const struct endpoint NO_ENDPOINT = { 0, IN6ADDR_ANY_INIT, 0 };
 
 /* Data moved by the write family, from the program's buffers, to the connected peer or to `to`. */
 static int64_t send_bytes(struct emu_thread *th, struct sock *s, const void *buf, size_t len, int flags, struct endpoint to)
 {
 	if (sock_is_datagram(s))
-		return sock_send_datagram(s, buf, len, to.has ? &to.ip : NULL, to.has ? &to.port : NULL);
+		return sock_send_datagram(s, buf, len, to.has ? &to.addr : NULL, to.has ? &to.port : NULL);
 	if (to.has)
 		return -EISCONN;
 	int broken;
@@ -302,10 +459,10 @@ static int64_t recv_bytes(struct sock *s, void *buf, size_t len, int flags, stru
 	*truncated = 0;
 	if (!sock_is_datagram(s)) {
 		int64_t rc = sock_recv(s, buf, len, flags & MSG_DONTWAIT, flags & MSG_PEEK);
-		from->has = sock_address(s, 1, &from->ip, &from->port) == 0;
+		from->has = sock_address(s, 1, &from->addr, &from->port) == 0;
 		return rc;
 	}
-	int64_t full = sock_recv_datagram(s, buf, len, flags & MSG_DONTWAIT, flags & MSG_PEEK, &from->ip, &from->port);
+	int64_t full = sock_recv_datagram(s, buf, len, flags & MSG_DONTWAIT, flags & MSG_PEEK, &from->addr, &from->port);
 	if (full < 0)
 		return full;
 	from->has = 1;
@@ -360,7 +517,7 @@ static enum verdict answer_sendto(struct emu_thread *th, int64_t *result)
 	if (!s)
 		return NATIVE;
 	struct endpoint to = NO_ENDPOINT;
-	int rc = ARG(4) ? read_sockaddr(th, ARG(4), ARG(5), &to.ip, &to.port) : 0;
+	int rc = ARG(4) ? read_sockaddr(th, s, ARG(4), ARG(5), &to.addr, &to.port) : 0;
 	to.has = ARG(4) != 0;
 	*result = rc < 0 ? rc : send_from(th, s, ARG(1), ARG(2), (int)ARG(3), to);
 	return ANSWERED;
@@ -373,7 +530,7 @@ static enum verdict answer_recvfrom(struct emu_thread *th, int64_t *result)
 		return NATIVE;
 	struct endpoint from;
 	*result = recv_into(th, s, ARG(1), ARG(2), (int)ARG(3), &from);
-	if (*result >= 0 && ARG(4) && from.has && write_sockaddr(th, ARG(4), ARG(5), from.ip, from.port) < 0)
+	if (*result >= 0 && ARG(4) && from.has && write_sockaddr(th, ARG(4), ARG(5), sock_family(s), &from.addr, from.port) < 0)
 		*result = -EFAULT;
 	return ANSWERED;
 }
@@ -432,7 +589,7 @@ static enum verdict answer_sendmsg(struct emu_thread *th, int64_t *result)
 		*result = -EFAULT;
 	else {
 		struct endpoint to = NO_ENDPOINT;
-		int rc = mh.msg_name ? read_sockaddr(th, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, &to.ip, &to.port) : 0;
+		int rc = mh.msg_name ? read_sockaddr(th, s, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, &to.addr, &to.port) : 0;
 		to.has = mh.msg_name != NULL;
 		*result = rc < 0 ? rc : vector_send(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2), to);
 	}
@@ -454,11 +611,12 @@ static enum verdict answer_recvmsg(struct emu_thread *th, int64_t *result)
 	*result = vector_recv(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2), &from, &truncated);
 	if (*result < 0)
 		return ANSWERED;
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(from.port), .sin_addr.s_addr = htonl(from.ip) };
-	socklen_t namelen = mh.msg_name ? (mh.msg_namelen < sizeof(sin) ? mh.msg_namelen : sizeof(sin)) : 0;
-	if (namelen && emu_write(th, (uint64_t)(uintptr_t)mh.msg_name, &sin, namelen) < 0)
+	struct sockaddr_storage ss;
+	socklen_t full = fill_sockaddr(&ss, sock_family(s), &from.addr, from.port);
+	socklen_t namelen = mh.msg_name ? (mh.msg_namelen < full ? mh.msg_namelen : full) : 0;
+	if (namelen && emu_write(th, (uint64_t)(uintptr_t)mh.msg_name, &ss, namelen) < 0)
 		*result = -EFAULT;
-	mh.msg_namelen = mh.msg_name ? sizeof(sin) : 0;
+	mh.msg_namelen = mh.msg_name ? full : 0;
 	mh.msg_controllen = 0;
 	mh.msg_flags = truncated ? MSG_TRUNC : 0;
 	if (emu_write(th, ARG(1), &mh, sizeof(mh)) < 0)

@@ -23,8 +23,9 @@ start=$(date +%s.%N)
 "$REPRISE" emulate "$EX/platform.xml" "$WORK/http.xml" > "$WORK/http.out" 2> "$WORK/http.err" || fail "emulate failed: $(cat "$WORK/http.err")"
 wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 expect_grep '^hello from alice$' "$WORK/http.out"
-# The server's access log: carol's address and the simulated wall clock (epoch 2000-01-01, one second in).
-expect_grep '^10\.0\.0\.2 - - \[01/Jan/2000 00:00:01\] "GET / HTTP/1\.1" 200 -$' "$WORK/http.err"
+# The server's access log: carol's address, IPv4-mapped (http.server listens on :: dual-stack), and the
+# simulated wall clock (epoch 2000-01-01, one second in).
+expect_grep '^::ffff:10\.0\.0\.2 - - \[01/Jan/2000 00:00:01\] "GET / HTTP/1\.1" 200 -$' "$WORK/http.err"
 expect_grep "carol: 'curl -sS http://alice:8000/' started 1\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/http.err"
 expect_grep "alice: 'python3 -m http\.server 8000' started 0\.000000 s, ended - s, still running at the end \(killed\)" "$WORK/http.err"
 expect_grep 'simulated time 5\.000000 s' "$WORK/http.err"
