@@ -61,4 +61,16 @@ void random_free(void);
 /* Simulated seconds since the start. */
 double emu_clock(void);
 
+/*
+ * Whether the thread has a pending signal that would end a wait in the kernel now; worth
+ * asking again when emu_signals_sent (signals of timers and programs, and deaths) changed.
+ */
+int emu_signal_interrupts(struct emu_thread *th);
+uint64_t emu_signals_sent(void);
+
+/* Timers end with their process; an exec ends its POSIX timers. timers_free frees what is left. */
+void timers_exec(struct emu_process *p);
+void timers_process_ended(struct emu_process *p);
+void timers_free(void);
+
 #endif

@@ -54,7 +54,7 @@ static const struct tracer_handler *recorder;
 
 static struct rule_chain *rules_by_nr;
 static unsigned rule_count;
-static uint32_t nr_clone, nr_clone3, nr_vfork, nr_write, nr_writev;
+static uint32_t nr_clone, nr_clone3, nr_vfork, nr_write, nr_writev, nr_exit, nr_exit_group;
 
 static enum verdict warn_unmediated(struct emu_thread *th, int64_t *result)
 {
@@ -114,11 +114,14 @@ void driver_init(void)
 	nr_vfork = (uint32_t)arch_syscall_nr(a, "vfork");
 	nr_write = (uint32_t)arch_syscall_nr(a, "write");
 	nr_writev = (uint32_t)arch_syscall_nr(a, "writev");
+	nr_exit = (uint32_t)arch_syscall_nr(a, "exit");
+	nr_exit_group = (uint32_t)arch_syscall_nr(a, "exit_group");
 	emu.changed = sg_cond_init();
 }
 
 void driver_free(void)
 {
+	timers_free();
 	free(rules_by_nr);
 	free(emu.warned);
 	rules_by_nr = NULL;
@@ -281,6 +284,9 @@ static int on_entry(struct emu_thread *th)
 	}
 	if (waits_for_child(t))
 		return 1;
+	/* A leader's end is reported once its other threads are reaped, by their own actors. */
+	if (t->nr == nr_exit || t->nr == nr_exit_group)
+		return th->tid == th->proc->pid && th->proc->threads > 1;
 	if (blocking == BLOCKS_ON_FD0)
 		return fd_may_block(th->proc->pid, t->args[0], is_write(t->nr), t->nr == nr_write ? t->args[2] : 0);
 	return blocking == MAY_BLOCK;
@@ -333,6 +339,9 @@ static void drive(struct emu_thread *th)
 			cpu_charge(th);
 		enum thread_event ev = th->event;
 		th->event = EV_NONE;
+		/* Out of its call (stopped at its end, or for a signal), the thread needs nobody to reach its next stop. */
+		if (ev == EV_NONE && th->t && !th->t->in_syscall)
+			may_block = 0;
 		if (ev == EV_ENTRY) {
 			/* Recorded before it is answered: the call's arguments as the program made them. */
 			if (recorder)
@@ -463,8 +472,10 @@ static void on_exec(void *ctx, struct tracee *t, pid_t former, uint64_t ts)
 	if (tracer_hide_vdso(t) < 0)
 		rp_warn("emulate: cannot hide the vDSO of %d (%s); its clock reads may bypass simulated time",
 			(int)t->tid, strerror(errno));
-	if (th)
+	if (th) {
 		fdtable_prune(th->proc->fds, t->pid);
+		timers_exec(th->proc);
+	}
 }
 
 static void on_task_exit(void *ctx, struct tracee *t, int status, uint64_t ts)
@@ -488,6 +499,7 @@ static void on_task_exit(void *ctx, struct tracee *t, int status, uint64_t ts)
 		p->end = emu_clock();
 		fdtable_unref(p->fds);
 		p->fds = NULL;
+		timers_process_ended(p);
 	}
 }
 

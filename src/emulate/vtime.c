@@ -1,10 +1,9 @@
 /*
  * Virtual time: the clocks programs read are SimGrid's clock (plus the configured epoch
  * for wall-clock time), and sleeping waits in simulated time, so a program sleeping an
- * hour takes no real hour.
+ * hour takes no real hour; a signal ends a sleep as it would in the kernel.
  */
 #include <errno.h>
-#include <simgrid/actor.h>
 #include <simgrid/engine.h>
 #include <sys/time.h>
 #include <time.h>
@@ -12,6 +11,8 @@
 #include "emulate/calls.h"
 
 #define NS_PER_S 1000000000ll
+/* A deadline closer than this counts as reached (simulated time is a double). */
+#define SLEEP_SLACK 1e-9
 
 double emu_clock(void)
 {
@@ -91,12 +92,42 @@ static int read_duration(struct emu_thread *th, uint64_t addr, double *secs)
 	return 0;
 }
 
+/*
+ * Sleeps until simulated time deadline, or until a signal would interrupt the sleep in
+ * the kernel: 0, or -EINTR with the time left in *left. Nanosleeps are never restarted
+ * after a handler, whatever SA_RESTART says.
+ */
+static int sleep_until(struct emu_thread *th, double deadline, double *left)
+{
+	uint64_t checked = emu_signals_sent() - 1;
+	for (;;) {
+		*left = deadline - emu_clock();
+		if (checked != emu_signals_sent()) {
+			checked = emu_signals_sent();
+			if (emu_signal_interrupts(th))
+				return -EINTR;
+		}
+		if (*left <= SLEEP_SLACK)
+			return 0;
+		emu_wait(*left);
+	}
+}
+
+static int write_left(struct emu_thread *th, uint64_t addr, double left)
+{
+	int64_t ns = left > 0 ? to_ns(left) : 0;
+	struct timespec ts = { .tv_sec = ns / NS_PER_S, .tv_nsec = ns % NS_PER_S };
+	return addr && emu_write(th, addr, &ts, sizeof(ts)) < 0 ? -EFAULT : 0;
+}
+
 static enum verdict answer_nanosleep(struct emu_thread *th, int64_t *result)
 {
-	double secs;
+	double secs, left;
 	int rc = read_duration(th, th->t->args[0], &secs);
 	if (rc == 0)
-		sg_actor_sleep_for(secs);
+		rc = sleep_until(th, emu_clock() + secs, &left);
+	if (rc == -EINTR && write_left(th, th->t->args[1], left) < 0)
+		rc = -EFAULT;
 	*result = rc;
 	return ANSWERED;
 }
@@ -106,14 +137,14 @@ static enum verdict answer_clock_nanosleep(struct emu_thread *th, int64_t *resul
 	int kind = clock_kind(th->t->args[0]);
 	if (kind < 0)
 		return NATIVE;
-	double secs;
+	double secs, left;
+	int absolute = (th->t->args[1] & TIMER_ABSTIME) != 0;
 	int rc = read_duration(th, th->t->args[2], &secs);
-	if (rc == 0) {
-		if (th->t->args[1] & TIMER_ABSTIME)
-			sg_actor_sleep_until(secs - (kind ? emu.epoch : 0));
-		else
-			sg_actor_sleep_for(secs);
-	}
+	if (rc == 0)
+		rc = sleep_until(th, absolute ? secs - (kind ? emu.epoch : 0) : emu_clock() + secs, &left);
+	/* Only a relative sleep reports the time left. */
+	if (rc == -EINTR && !absolute && write_left(th, th->t->args[3], left) < 0)
+		rc = -EFAULT;
 	*result = rc;
 	return ANSWERED;
 }
