@@ -1,7 +1,7 @@
 /*
  * Every kind of timer, each printing the time it sees (CLOCK_MONOTONIC, from the start of
  * the program): alarm and pause, a periodic interval timer, POSIX timers notifying by
- * signal and by thread, and timerfds read directly and through epoll.
+ * signal, by thread and not at all, and timerfds read directly and through epoll.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -106,6 +106,8 @@ static void try_itimer(void)
 	check(setitimer(ITIMER_REAL, &off, NULL) == 0, "setitimer");
 	sigprocmask(SIG_UNBLOCK, &alrm, NULL);
 	printf("itimer: %d ticks of 0.5 s after %.6f s\n", (int)alarms, now() - t0);
+	sleep_for(1);
+	printf("itimer: %d ticks 1 s after it was disarmed\n", (int)alarms);
 }
 
 /* A POSIX timer signalling SIGRTMIN every 0.25 s, taken with sigwaitinfo. */
@@ -135,6 +137,39 @@ static void try_posix_signal(void)
 	struct itimerspec left;
 	check(timer_gettime(id, &left) == 0, "timer_gettime");
 	printf("posix signal: %.6f s left, interval %.6f s\n", secs(left.it_value), secs(left.it_interval));
+	check(timer_delete(id) == 0, "timer_delete");
+}
+
+/* SIGEV_NONE still runs the timer; a periodic signal left pending counts the expirations it missed. */
+static void try_posix_none_and_overrun(void)
+{
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_NONE;
+	timer_t quiet;
+	check(timer_create(CLOCK_MONOTONIC, &ev, &quiet) == 0, "timer_create");
+	struct itimerspec its = { .it_interval = { 0, 300000000 }, .it_value = { 1, 0 } };
+	check(timer_settime(quiet, 0, &its, NULL) == 0, "timer_settime");
+	sleep_for(1.5);
+	struct itimerspec left;
+	check(timer_gettime(quiet, &left) == 0, "timer_gettime");
+	printf("posix none: %.6f s left after 1.5 s\n", secs(left.it_value));
+	check(timer_delete(quiet) == 0, "timer_delete");
+
+	sigset_t rt;
+	sigemptyset(&rt);
+	sigaddset(&rt, SIGRTMIN + 1);
+	sigprocmask(SIG_BLOCK, &rt, NULL);
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGRTMIN + 1;
+	timer_t id;
+	check(timer_create(CLOCK_MONOTONIC, &ev, &id) == 0, "timer_create");
+	struct itimerspec every = { .it_interval = { 0, 100000000 }, .it_value = { 0, 100000000 } };
+	check(timer_settime(id, 0, &every, NULL) == 0, "timer_settime");
+	sleep_for(0.55);
+	siginfo_t si;
+	check(sigwaitinfo(&rt, &si) == SIGRTMIN + 1, "sigwaitinfo");
+	printf("posix overrun: %d expirations while the first signal waited\n", timer_getoverrun(id));
 	check(timer_delete(id) == 0, "timer_delete");
 }
 
@@ -213,9 +248,31 @@ static void try_timerfd(void)
 	close(fd);
 }
 
-int main(void)
+/*
+ * "exec-posix": a POSIX timer of SIGALRM armed for 1 s, then exec of sleep 2: exec deletes
+ * the timer, so sleep ends normally. "exec-alarm": the same with alarm(1), which survives
+ * exec: sleep is killed at 1 s.
+ */
+static void exec_sleep(const char *mode)
+{
+	if (strcmp(mode, "exec-posix") == 0) {
+		timer_t id;
+		check(timer_create(CLOCK_MONOTONIC, NULL, &id) == 0, "timer_create");
+		struct itimerspec its = { .it_value = { 1, 0 } };
+		check(timer_settime(id, 0, &its, NULL) == 0, "timer_settime");
+	} else {
+		alarm(1);
+	}
+	execl("/bin/sleep", "sleep", "2", (char *)NULL);
+	perror("execl");
+	exit(1);
+}
+
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1)
+		exec_sleep(argv[1]);
 	check(clock_gettime(CLOCK_MONOTONIC, &start) == 0, "clock_gettime");
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -225,6 +282,7 @@ int main(void)
 	try_alarm();
 	try_itimer();
 	try_posix_signal();
+	try_posix_none_and_overrun();
 	try_posix_thread();
 	try_timerfd();
 	printf("done at %.6f s\n", now());

@@ -284,6 +284,9 @@ static int on_entry(struct emu_thread *th)
 	}
 	if (waits_for_child(t))
 		return 1;
+	/* The other threads die: their actors look longer at them, as after a death. */
+	if (t->nr == nr_exit_group && th->proc->threads > 1)
+		emu.deaths++;
 	/* A leader's end is reported once its other threads are reaped, by their own actors. */
 	if (t->nr == nr_exit || t->nr == nr_exit_group)
 		return th->tid == th->proc->pid && th->proc->threads > 1;

@@ -58,7 +58,8 @@ struct sim_timer {
 	uint64_t unread;           /* TIMERFD: expirations not yet read */
 	int armed;
 	double expiry, interval;   /* simulated seconds */
-	int overrun, last_overrun; /* POSIX_TIMER: expirations whose signal was still pending */
+	/* POSIX_TIMER: expirations while its signal was pending, and that count for the signal before. */
+	int overrun, last_overrun;
 	int waited;                /* an actor waits for the expiry */
 	int deleted;               /* freed by the actor when it leaves */
 	uint64_t changes;          /* counts re-armings, for the actor's waits */
@@ -275,7 +276,9 @@ static void fire_posix_timer(struct sim_timer *tm)
 	pid_t pid = tm->proc->pid, tid = tm->notify == SIGEV_THREAD_ID ? tm->target : 0;
 	/* As in the kernel, an expiry whose signal is still queued counts as an overrun of it. */
 	if (still_pending(pid, tid, tm->signo)) {
-		tm->overrun++;
+		if (tm->overrun++ == 0)
+			emu_warn_once((uint32_t)arch_syscall_nr(arch_native(), "timer_settime"),
+				      "a timer's signal carries no overrun count (si_overrun); timer_getoverrun has it");
 		return;
 	}
 	siginfo_t si;
@@ -283,7 +286,6 @@ static void fire_posix_timer(struct sim_timer *tm)
 	si.si_signo = tm->signo;
 	si.si_code = SI_TIMER;
 	si.si_timerid = tm->id;
-	si.si_overrun = tm->overrun;
 	si.si_value = tm->value;
 	tm->last_overrun = tm->overrun;
 	tm->overrun = 0;
@@ -677,8 +679,10 @@ static enum verdict answer_timer_getoverrun(struct emu_thread *th, int64_t *resu
 {
 	enum verdict v;
 	struct sim_timer *tm = named_timer(th, result, &v);
+	/* The count of the signal delivered last: the one pending now is not delivered yet. */
 	if (tm)
-		*result = tm->last_overrun;
+		*result = tm->notify != SIGEV_NONE && still_pending(tm->proc->pid, tm->notify == SIGEV_THREAD_ID ? tm->target : 0,
+								     tm->signo) ? tm->last_overrun : tm->overrun;
 	return v;
 }
 
