@@ -789,7 +789,7 @@ static enum verdict answer_timerfd_read(struct emu_thread *th, int64_t *result)
 		*result = -EINVAL;
 		return ANSWERED;
 	}
-	uint64_t checked = emu_signals_sent() - 1;
+	uint64_t checked = emu_signals_sent();
 	while (!tm->unread) {
 		int flags = fcntl(tm->copy, F_GETFL);
 		if (flags < 0 || (flags & O_NONBLOCK)) {

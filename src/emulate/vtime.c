@@ -95,11 +95,12 @@ static int read_duration(struct emu_thread *th, uint64_t addr, double *secs)
 /*
  * Sleeps until simulated time deadline, or until a signal would interrupt the sleep in
  * the kernel: 0, or -EINTR with the time left in *left. Nanosleeps are never restarted
- * after a handler, whatever SA_RESTART says.
+ * after a handler, whatever SA_RESTART says. A signal pending at the call's entry was
+ * delivered before it, so only signals sent during the sleep are looked for.
  */
 static int sleep_until(struct emu_thread *th, double deadline, double *left)
 {
-	uint64_t checked = emu_signals_sent() - 1;
+	uint64_t checked = emu_signals_sent();
 	for (;;) {
 		*left = deadline - emu_clock();
 		if (checked != emu_signals_sent()) {
