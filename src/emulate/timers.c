@@ -294,9 +294,9 @@ static void fire_posix_timer(struct sim_timer *tm)
 	if (rc == 0) {
 		signals_sent++;
 		await_landing(pid, tid, tm->signo);
-	}
-	else if (errno != ESRCH)
+	} else if (errno != ESRCH) {
 		rp_warn("emulate: cannot signal the expiry of a timer of %d: %s", (int)pid, strerror(errno));
+	}
 }
 
 static void fire_itimer(struct sim_timer *tm)
@@ -304,9 +304,9 @@ static void fire_itimer(struct sim_timer *tm)
 	if (kill(tm->proc->pid, SIGALRM) == 0) {
 		signals_sent++;
 		await_landing(tm->proc->pid, 0, SIGALRM);
-	}
-	else if (errno != ESRCH)
+	} else if (errno != ESRCH) {
 		rp_warn("emulate: cannot send SIGALRM to %d: %s", (int)tm->proc->pid, strerror(errno));
+	}
 }
 
 static int same_file(pid_t pid, int fd, int copy)
