@@ -1,9 +1,12 @@
 /*
  * Every kind of timer, each printing the time it sees (CLOCK_MONOTONIC, from the start of
  * the program): alarm and pause, a periodic interval timer, POSIX timers notifying by
- * signal, by thread and not at all, and timerfds read directly and through epoll.
+ * signal, by thread and not at all, and timerfds read directly and through epoll and poll,
+ * alone and beside a socket of the simulated network.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -268,6 +272,39 @@ static void exec_sleep(const char *mode)
 	exit(1);
 }
 
+/* A timerfd beside a socket of the simulated network, in one epoll set and one poll set. */
+static void try_timerfd_with_socket(void)
+{
+	int sock = socket(AF_INET, SOCK_DGRAM, 0);
+	check(sock >= 0, "socket");
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(7000) };
+	check(bind(sock, (struct sockaddr *)&addr, sizeof(addr)) == 0, "bind");
+	int fd = timerfd_create(CLOCK_MONOTONIC, 0);
+	check(fd >= 0, "timerfd_create");
+	double t0 = now();
+	struct itimerspec its = { .it_interval = { 0, 300000000 }, .it_value = { 0, 300000000 } };
+	check(timerfd_settime(fd, 0, &its, NULL) == 0, "timerfd_settime");
+	int ep = epoll_create1(0);
+	check(ep >= 0, "epoll_create1");
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+	check(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0, "epoll_ctl");
+	ev.data.fd = sock;
+	check(epoll_ctl(ep, EPOLL_CTL_ADD, sock, &ev) == 0, "epoll_ctl");
+	uint64_t n;
+	for (int i = 1; i <= 2; i++) {
+		struct epoll_event got;
+		check(epoll_wait(ep, &got, 1, 5000) == 1 && got.data.fd == fd, "epoll_wait");
+		check(read(fd, &n, sizeof(n)) == sizeof(n), "read");
+		printf("timerfd and socket: epoll woke for the timerfd at %.6f s\n", now() - t0);
+	}
+	struct pollfd fds[2] = { { .fd = fd, .events = POLLIN }, { .fd = sock, .events = POLLIN } };
+	check(poll(fds, 2, 5000) == 1 && fds[0].revents == POLLIN, "poll");
+	printf("timerfd and socket: poll woke for the timerfd at %.6f s\n", now() - t0);
+	close(ep);
+	close(fd);
+	close(sock);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -285,6 +322,7 @@ int main(int argc, char **argv)
 	try_posix_none_and_overrun();
 	try_posix_thread();
 	try_timerfd();
+	try_timerfd_with_socket();
 	printf("done at %.6f s\n", now());
 	return 0;
 }
