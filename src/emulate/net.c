@@ -66,6 +66,8 @@ struct stream {
 	int reset_arrived;       /* the RST came: the connection is gone */
 	int reset_error;         /* the reader's pending error from the RST, until taken */
 	int reader_closed;       /* the reading side is gone: writes fail with EPIPE */
+	int sending;             /* a sender actor is running */
+	int ended;               /* the FIN or RST left: nothing more will be sent */
 	int refs;                /* the two sockets, the sender actor and each batch under way */
 };
 
@@ -114,6 +116,7 @@ struct sock {
 	int shut_rd;
 	struct sock **backlog;   /* listening: connections not yet accepted */
 	size_t nbacklog, backlog_max;
+	size_t arriving;         /* connections taken whose sockets are being made (that lets other actors run) */
 	struct datagram *inbox, *inbox_last; /* datagram sockets: arrived, not yet read */
 	uint64_t inbox_count;    /* datagrams ever queued */
 	struct send_order *order;            /* datagram sockets that sent: keeps their messages in order */
@@ -260,6 +263,8 @@ int net_init(char *err, size_t errlen)
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = assign_ip6(hosts, n, hosts[i], err, errlen);
 	free(hosts);
+	if (rc < 0)
+		net_free();
 	return rc;
 }
 
@@ -527,15 +532,27 @@ static size_t next_batch(struct stream *st, double *wait)
 	return n;
 }
 
-/* A stream's sender: hands written bytes to the network in batches, then its FIN or RST. */
+/*
+ * A stream's sender: hands written bytes to the network in batches, then its FIN or RST,
+ * and ends when nothing is left to send. It runs only while there is (stream_kick starts
+ * it), so it need not be a daemon: SimGrid kills daemons when the last other actor ends,
+ * even half-way through starting a batch.
+ */
 static void sender_main(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
 	struct stream *st = sg_actor_self_get_data();
-	while (!st->reset_queued && !(st->pending.len == 0 && st->fin_queued)) {
+	for (;;) {
 		double wait;
 		size_t n = next_batch(st, &wait);
+		if (st->reset_queued || (st->pending.len == 0 && st->fin_queued)) {
+			launch(st, 0, !st->reset_queued, st->reset_queued);
+			st->ended = 1;
+			break;
+		}
+		if (st->pending.len == 0)
+			break;
 		if (n)
 			for (size_t part; n; n -= part) {
 				part = n < NET_SEGMENT ? n : NET_SEGMENT;
@@ -544,9 +561,21 @@ static void sender_main(int argc, char **argv)
 		else
 			emu_wait(wait);
 	}
-	launch(st, 0, !st->reset_queued, st->reset_queued);
+	st->sending = 0;
 	emu_notify();
 	stream_unref(st);
+}
+
+/* Starts the stream's sender if it has something to send and none is running. */
+static void stream_kick(struct stream *st)
+{
+	if (st->sending || st->ended || emu.finished)
+		return;
+	st->sending = 1;
+	st->refs++;
+	sg_actor_t a = sg_actor_init("sender", st->src);
+	sg_actor_set_data(a, st);
+	sg_actor_start(a, sender_main, 0, NULL);
 }
 
 static struct stream *stream_new(sg_host_t src, sg_host_t dst, double latency)
@@ -555,11 +584,7 @@ static struct stream *stream_new(sg_host_t src, sg_host_t dst, double latency)
 	st->src = src;
 	st->dst = dst;
 	st->latency = latency;
-	st->refs = 3;
-	sg_actor_t a = sg_actor_init("sender", src);
-	sg_actor_set_data(a, st);
-	sg_actor_daemonize(a);
-	sg_actor_start(a, sender_main, 0, NULL);
+	st->refs = 2;
 	return st;
 }
 
@@ -616,6 +641,7 @@ static void close_stream_socket(struct sock *s)
 		} else {
 			s->tx->fin_queued = 1;
 		}
+		stream_kick(s->tx);
 		stream_unref(s->tx);
 	}
 	if (s->rx) {
@@ -806,10 +832,17 @@ struct handshake {
 	uint16_t port;
 };
 
-/* The listener takes the connection, whose SYN took `there`: a socket for it waits in the accept queue. */
+/*
+ * The listener takes the connection, whose SYN took `there`: a socket for it waits in the
+ * accept queue. Making its streams starts actors, which lets others run: the slot is
+ * reserved meanwhile, and the listener held (should it be closed meanwhile, its last
+ * reference resets the new connection with the rest of its queue).
+ */
 static void enqueue_connection(struct handshake *hs, struct sock *l, double there)
 {
 	struct sock *c = hs->client;
+	sock_ref(l);
+	l->arriving++;
 	struct sock *srv = sock_new(hs->server_host, l->family, 0, 0);
 	srv->state = SS_CONNECTED;
 	srv->addr = hs->addr;
@@ -819,9 +852,11 @@ static void enqueue_connection(struct handshake *hs, struct sock *l, double ther
 	srv->rtt = 2 * there;
 	c->tx = srv->rx = stream_new(c->host, hs->server_host, there);
 	srv->tx = c->rx = stream_new(hs->server_host, c->host, there);
+	l->arriving--;
 	l->backlog = rp_realloc(l->backlog, (l->nbacklog + 1) * sizeof(*l->backlog));
 	l->backlog[l->nbacklog++] = srv;
 	l->changes++;
+	sock_unref(l);
 }
 
 /*
@@ -845,7 +880,7 @@ static void handshake_main(int argc, char **argv)
 			c->error = ECONNREFUSED;
 			break;
 		}
-		if (l->nbacklog <= l->backlog_max) {
+		if (l->nbacklog + l->arriving <= l->backlog_max) {
 			enqueue_connection(hs, l, there);
 			emu_notify();
 			double back = timed_transfer(hs->server_host, c->host, 0);
@@ -854,13 +889,13 @@ static void handshake_main(int argc, char **argv)
 			c->state = SS_CONNECTED;
 			break;
 		}
+		double left = sent + timeout - emu_clock();
+		if (left > 0)
+			sg_actor_sleep_for(left);
 		if (tries == SYN_RETRIES) {
 			c->error = ETIMEDOUT;
 			break;
 		}
-		double left = sent + timeout - emu_clock();
-		if (left > 0)
-			sg_actor_sleep_for(left);
 		timeout *= 2;
 	}
 	if (c->state != SS_CONNECTED)
@@ -983,8 +1018,10 @@ int64_t sock_send(struct sock *s, const void *buf, size_t len, int dontwait, int
 		bytes_append(&tx->pending, (const uint8_t *)buf + done, n);
 		tx->written += n;
 		done += n;
-		if (n)
+		if (n) {
+			stream_kick(tx);
 			emu_notify();
+		}
 		if (done == len)
 			return (int64_t)done;
 		if (s->nonblock || dontwait)
@@ -1032,6 +1069,7 @@ int sock_shutdown(struct sock *s, int how)
 	}
 	if (how != SHUT_RD && !s->tx->fin_queued) {
 		s->tx->fin_queued = 1;
+		stream_kick(s->tx);
 		emu_notify();
 	}
 	if (how != SHUT_WR)
