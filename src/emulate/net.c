@@ -525,10 +525,11 @@ static size_t next_batch(struct stream *st, double *wait)
 	size_t room = taken < NET_WINDOW ? NET_WINDOW - taken : 0;
 	size_t pace = crossing < NET_WINDOW / 2 ? NET_WINDOW / 2 - crossing : 0;
 	size_t n = st->pending.len < room ? st->pending.len : room;
-	if (n > pace) {
+	if (n > pace)
 		n = pace;
+	/* Nothing may leave before the oldest batch crossing the latency is past it. */
+	if (n == 0 && pace == 0)
 		*wait = st->recent[0].at + st->latency - emu_clock();
-	}
 	return n;
 }
 
@@ -635,7 +636,7 @@ static void close_stream_socket(struct sock *s)
 {
 	int abortive = (s->linger_on && s->linger_seconds == 0) || (s->rx && s->rx->arrived.len > 0);
 	if (s->tx) {
-		if (abortive && !s->tx->reset_arrived) {
+		if (abortive) {
 			bytes_free(&s->tx->pending);
 			s->tx->reset_queued = 1;
 		} else {

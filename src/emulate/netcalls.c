@@ -311,7 +311,8 @@ static int64_t tcp_info_option(struct emu_thread *th, const struct sock *s)
 	memset(&ti, 0, sizeof(ti));
 	ti.tcpi_state = (uint8_t)st.state;
 	ti.tcpi_snd_mss = ti.tcpi_rcv_mss = ti.tcpi_advmss = NET_MSS;
-	ti.tcpi_pmtu = NET_MSS + 52;
+	/* The MSS plus IPv4 and TCP headers with timestamps: Ethernet's 1500. */
+	ti.tcpi_pmtu = NET_MSS + 20 + 20 + 12;
 	ti.tcpi_rtt = (uint32_t)(st.rtt * 1e6);
 	ti.tcpi_unacked = (uint32_t)((st.unacked + NET_MSS - 1) / NET_MSS);
 	ti.tcpi_snd_cwnd = NET_WINDOW / NET_MSS;
