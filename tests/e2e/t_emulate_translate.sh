@@ -1,0 +1,137 @@
+# reprise emulate --mode=translate: real kernel sockets over loopback, virtual addresses for the programs, simulated transfer times.
+. "$E2E_DIR/lib.sh"
+EX=$ROOT/examples/emulate
+BIN=$ROOT/build/examples/emulate
+[ -x "$BIN/tcp_client" ] || skip "examples not built (make emulate-examples)"
+cd "$ROOT"
+
+# Every deployed program carries this variable, so what outlives reprise can be found.
+MARK="REPRISE_TRANSLATE_TEST=$WORK"
+mark() { sed "s|</actor>|<prop id=\"env.REPRISE_TRANSLATE_TEST\" value=\"$WORK\"/></actor>|" "$1"; }
+left_running() {
+	{ grep -lsaF "$MARK" /proc/[0-9]*/environ || true; } | sed 's|/proc/\([0-9]*\)/environ|\1|' | tr '\n' ' '
+}
+
+# The TCP example: 1 MB from carol to alice and one byte back, as long as SimGrid says and as in mediate mode.
+mark "$EX/tcp.xml" > "$WORK/tcp.xml"
+"$REPRISE" emulate --mode=mediate "$EX/platform.xml" "$WORK/tcp.xml" > "$WORK/mediate.out" 2> "$WORK/mediate.err" ||
+	fail "mediate run failed: $(cat "$WORK/mediate.err")"
+"$REPRISE" emulate --mode=translate "$EX/platform.xml" "$WORK/tcp.xml" > "$WORK/tcp.out" 2> "$WORK/tcp.err" ||
+	fail "translate run failed: $(cat "$WORK/tcp.err")"
+# The server prints the peer address accept gave it: carol's virtual address, with the port the kernel chose.
+expect_grep '^server: 1000000 bytes from 10\.0\.0\.2:[0-9]+, then end of stream$' "$WORK/tcp.out"
+expect_grep "carol: '.*tcp_client 192\.168\.1\.10 5000 1000000' started 1\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/tcp.err"
+expect_grep "alice: '.*tcp_server 5000 1000000' started 0\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/tcp.err"
+expect_no_grep 'warning' "$WORK/tcp.err"
+got=$(sed -n 's/^client: 1000000 bytes sent and answered in \([0-9.]*\) s$/\1/p' "$WORK/tcp.out")
+mediated=$(sed -n 's/^client: 1000000 bytes sent and answered in \([0-9.]*\) s$/\1/p' "$WORK/mediate.out")
+want=$("$BIN/route_time" "$EX/platform.xml" carol alice 1000000)
+[ -n "$got" ] && [ -n "$mediated" ] || fail "a client printed no time"
+awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(w > 0 && d / w < 0.01) }' ||
+	fail "the translated transfer took $got s, SimGrid says $want s"
+awk -v g="$got" -v m="$mediated" 'BEGIN { d = g - m; if (d < 0) d = -d; exit !(m > 0 && d / m < 0.1) }' ||
+	fail "the translated transfer took $got s, the mediated one $mediated s"
+
+# The UDP example: 20 datagrams of 50000 bytes, each answered, each taking the route's time.
+mark "$EX/udp.xml" > "$WORK/udp.xml"
+"$REPRISE" emulate --mode=translate "$EX/platform.xml" "$WORK/udp.xml" > "$WORK/udp.out" 2> "$WORK/udp.err" ||
+	fail "translate UDP run failed: $(cat "$WORK/udp.err")"
+expect_grep '^server: 20 datagrams of 50000 bytes from 10\.0\.0\.2:[0-9]+$' "$WORK/udp.out"
+got=$(sed -n 's/^client: 20 datagrams of 50000 bytes sent and answered in \([0-9.]*\) s$/\1/p' "$WORK/udp.out")
+one=$("$BIN/route_time" "$EX/platform.xml" carol alice 50000)
+[ -n "$got" ] || fail "the UDP client printed no time"
+awk -v g="$got" -v o="$one" 'BEGIN { w = 20 * o; d = g - w; if (d < 0) d = -d; exit !(w > 0 && d / w < 0.01) }' ||
+	fail "20 round trips took $got s, SimGrid says 20 x $one s"
+
+# Python on both ends: the addresses each side sees, data intact, names, 127.0.0.1 within a host, unreachable addresses.
+cat > "$WORK/py.xml" <<XML
+<?xml version='1.0'?>
+<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
+<platform version="4.1">
+  <actor host="alice" function="/usr/bin/python3"><argument value="-c"/><argument value="
+import socket
+t = socket.socket(); t.bind(('', 7000)); t.listen()
+print('alice listens on', t.getsockname(), flush=True)
+c, peer = t.accept()
+print('alice accepted', peer[0], 'on', c.getsockname(), 'peer', c.getpeername() == peer, flush=True)
+data = b''
+while True:
+    chunk = c.recv(65536)
+    if not chunk: break
+    data += chunk
+print('alice got', len(data), data == bytes(i % 251 for i in range(300000)), flush=True)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('', 7000))
+c.sendall(b'thanks'); c.close()
+d, src = u.recvfrom(4)
+print('alice datagram', d, 'from', src[0], src[1] == peer[1] + 1, flush=True)
+"/></actor>
+  <actor host="bob" function="/usr/bin/python3" start_time="1"><argument value="-c"/><argument value="
+import socket
+s = socket.create_connection(('alice', 7000))
+print('bob connected from', s.getsockname()[0], 'to', s.getpeername(), flush=True)
+s.sendall(bytes(i % 251 for i in range(300000))); s.shutdown(socket.SHUT_WR)
+print('bob got', s.recv(100), flush=True)
+try:
+    socket.create_connection(('172.16.0.1', 7000))
+except OSError as e:
+    print('bob:', e.strerror, flush=True)
+l = socket.socket(); l.bind(('127.0.0.1', 7100)); l.listen()
+print('bob listens on', l.getsockname(), flush=True)
+c = socket.create_connection(('127.0.0.1', 7100)); a, _ = l.accept()
+c.sendall(b'self'); print('bob to itself', a.recv(10), flush=True)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('', s.getsockname()[1] + 1))
+u.sendto(b'truncated', ('192.168.1.10', 7000))
+"/></actor>
+</platform>
+XML
+mark "$WORK/py.xml" > "$WORK/py-marked.xml"
+"$REPRISE" emulate --mode=translate "$EX/platform.xml" "$WORK/py-marked.xml" > "$WORK/py.out" 2> "$WORK/py.err" ||
+	fail "python run failed: $(cat "$WORK/py.err")"
+expect_grep "^alice listens on \('0\.0\.0\.0', 7000\)$" "$WORK/py.out"
+expect_grep "^alice accepted 10\.0\.0\.1 on \('192\.168\.1\.10', 7000\) peer True$" "$WORK/py.out"
+expect_grep "^alice got 300000 True$" "$WORK/py.out"
+expect_grep "^alice datagram b'trun' from 10\.0\.0\.1 True$" "$WORK/py.out"
+expect_grep "^bob connected from 10\.0\.0\.1 to \('192\.168\.1\.10', 7000\)$" "$WORK/py.out"
+expect_grep "^bob got b'thanks'$" "$WORK/py.out"
+expect_grep '^bob: Network is unreachable$' "$WORK/py.out"
+expect_grep "^bob listens on \('127\.0\.0\.1', 7100\)$" "$WORK/py.out"
+expect_grep "^bob to itself b'self'$" "$WORK/py.out"
+# The same exchange mediated takes as long: handshake, 300 kB, the answer after the end of stream, the datagram.
+"$REPRISE" emulate --mode=mediate "$EX/platform.xml" "$WORK/py-marked.xml" > "$WORK/py-mediate.out" 2> "$WORK/py-mediate.err" ||
+	fail "mediated python run failed: $(cat "$WORK/py-mediate.err")"
+got=$(sed -n 's/^reprise: emulate: simulated time \([0-9.]*\) s$/\1/p' "$WORK/py.err")
+mediated=$(sed -n 's/^reprise: emulate: simulated time \([0-9.]*\) s$/\1/p' "$WORK/py-mediate.err")
+awk -v g="$got" -v m="$mediated" 'BEGIN { d = g - m; if (d < 0) d = -d; exit !(m > 1.5 && d / m < 0.1) }' ||
+	fail "the translated python exchange ended at $got s, the mediated one at $mediated s"
+
+# Real programs: python3's http.server on alice, curl on carol; IPv6 (python's dual-stack probe) warned about once.
+if command -v curl > /dev/null; then
+	mkdir -p "$WORK/www"
+	echo "hello from alice" > "$WORK/www/index.html"
+	# python3's start may take up to a simulated second (calls that may wait in the kernel are looked at in growing
+	# simulated quanta): curl comes at 3 s.
+	cat > "$WORK/http.xml" <<XML
+<?xml version='1.0'?>
+<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
+<platform version="4.1">
+  <actor host="alice" function="python3" kill_time="6">
+    <argument value="-m"/><argument value="http.server"/><argument value="8000"/>
+    <prop id="cwd" value="$WORK/www"/>
+  </actor>
+  <actor host="carol" function="curl" start_time="3"><argument value="-sS"/><argument value="http://alice:8000/"/></actor>
+</platform>
+XML
+	mark "$WORK/http.xml" > "$WORK/http-marked.xml"
+	"$REPRISE" emulate --mode=translate "$EX/platform.xml" "$WORK/http-marked.xml" > "$WORK/http.out" 2> "$WORK/http.err" ||
+		fail "http run failed: $(cat "$WORK/http.err")"
+	expect_grep '^hello from alice$' "$WORK/http.out"
+	expect_grep '^Serving HTTP on 0\.0\.0\.0 port 8000' "$WORK/http.out"
+	expect_grep '^10\.0\.0\.2 - - \[01/Jan/2000 00:00:03\] "GET / HTTP/1\.1" 200 -$' "$WORK/http.err"
+	expect_grep "carol: 'curl -sS http://alice:8000/' started 3\.000000 s, ended 3\.[0-9]+ s, exited 0" "$WORK/http.err"
+	expect_grep 'simulated time 6\.000000 s' "$WORK/http.err"
+	[ "$(grep -c 'only IPv4 is translated' "$WORK/http.err")" -eq 1 ] || fail "the IPv6 warning was not given exactly once"
+fi
+
+left=$(left_running)
+[ -z "$left" ] || fail "programs left running: $left"
+exit 0
