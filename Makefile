@@ -83,7 +83,7 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(B)/reprise
 
-bench: deps all programs
+bench: deps all programs emulate-examples
 	@bench/run.sh $(B)/reprise
 
 install: $(B)/reprise

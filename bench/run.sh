@@ -1,6 +1,6 @@
 #!/bin/sh
 # `make bench`: recording overhead against native runs and strace, then replay speed against native runs,
-# each measured side by side in one run.
+# each measured side by side in one run; then emulation speed (wall time against simulated time).
 set -eu
 reprise=$(realpath "$1")
 mkdir -p build/bench
@@ -9,3 +9,4 @@ for w in write_loop getppid_loop; do
 done
 python3 bench/bench.py "$reprise" build/bench
 python3 bench/replay.py "$reprise"
+python3 bench/emulate.py "$reprise" examples/emulate
