@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "arch/arch.h"
 #include "emulate/calls.h"
@@ -38,6 +39,8 @@
 #define SPIN_NS 200000ull
 /* A parent learns of a child's end a little after reprise reaps it: look longer then. */
 #define SPIN_AFTER_DEATH_NS 20000000ull
+/* How much longer a thread about to stop is looked at (one in a group-stop looks the same). */
+#define STOPPING_SPIN_NS 100000000ull
 #define POLL_QUANTUM_LAST 3600.0
 
 struct emu emu;
@@ -295,6 +298,24 @@ static int on_entry(struct emu_thread *th)
 	return blocking == MAY_BLOCK;
 }
 
+/*
+ * Whether the thread is running, waiting for a CPU, or entering a ptrace stop that waitpid
+ * does not report yet, rather than asleep in the kernel: on a loaded machine a call that
+ * returns at once may take longer than SPIN_NS to reach its stop.
+ */
+static int thread_stops_soon(pid_t tid)
+{
+	char path[64], stat[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, stat, sizeof(stat) - 1);
+	if (fd >= 0)
+		close(fd);
+	stat[n > 0 ? n : 0] = '\0';
+	const char *end_of_name = strrchr(stat, ')');
+	return end_of_name && end_of_name[1] == ' ' && (end_of_name[2] == 'R' || end_of_name[2] == 't');
+}
+
 /* Waits for the next stop of a thread that may be waiting in the kernel for another program. */
 static int step_polling(struct emu_thread *th)
 {
@@ -308,7 +329,7 @@ static int step_polling(struct emu_thread *th)
 			if (rc != 0 || th->event == EV_GONE)
 				return rc;
 			sched_yield();
-		} while (tracer_now() < until);
+		} while (tracer_now() < until || (thread_stops_soon(th->tid) && tracer_now() < until + STOPPING_SPIN_NS));
 		if (quantum > POLL_QUANTUM_LAST)
 			emu_wait(-1);
 		else if (!emu_wait(quantum))
