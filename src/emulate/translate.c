@@ -1,7 +1,6 @@
 /*
  * --mode=translate: programs keep real kernel sockets and the kernel moves their bytes
- * over loopback; reprise only translates addresses and holds the bytes back in simulated
- * time.
+ * over loopback; reprise translates addresses and keeps the time.
  *
  * Addresses. Each simulated host has a loopback address of its own, 127.R.H.H (Linux
  * routes all of 127/8 to lo), where R comes from reprise's pid so that runs side by side
@@ -13,23 +12,27 @@
  * getsockname, getpeername, recvfrom, recvmsg) become virtual ones again. An address
  * outside the platform gives ENETUNREACH without reaching the kernel.
  *
- * Time. A blocking TCP connect costs a crossing of the route both ways. Each direction
- * of a connection is a flow: what a program writes is carried across the route by a
- * carrier actor, one SimGrid transfer per batch written meanwhile (as the mediated
- * network does), and a reader may take from the kernel only the bytes that have arrived
- * in simulated time; until then it waits in simulated time, never in the kernel. A
- * blocking write is charged when it starts (the kernel may need the reader to drain
- * before it can finish), a non-blocking one for what the kernel took. A FIN sent behind
- * bytes still crossing reaches the reader after them. A UDP datagram is
- * one SimGrid transfer of its size, made before the kernel sends it: the sender is held
- * for that time, so datagrams of one sender cross one after another.
+ * Calls. reprise makes the reads and writes of a translated socket itself, on its own
+ * copy of the program's descriptor (pidfd_getfd), never waiting in the kernel: the bytes
+ * go between the program's memory and the kernel's socket, and where the program's
+ * socket would block, the call waits in simulated time. bind, getsockname and getpeername
+ * are answered the same way; socket, listen, connect, accept and close run in the
+ * kernel, accept only once a connection is there.
+ *
+ * Time, as the mediated network keeps it. A blocking TCP connect costs a crossing of the
+ * route both ways. Each direction of a connection is a flow: what the kernel takes from
+ * a writer is carried across the route by a carrier actor, one SimGrid transfer per batch
+ * written meanwhile, and a reader gets only the bytes that have arrived in simulated
+ * time. The FIN travels behind the last bytes, or alone. A UDP datagram is one SimGrid
+ * transfer of its size, made before the kernel sends it: the sender is held for that
+ * time, so the datagrams of one sender cross one after another.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
+#include <signal.h>
 #include <simgrid/actor.h>
 #include <simgrid/host.h>
 #include <stdio.h>
@@ -39,6 +42,7 @@
 #include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -53,17 +57,13 @@
 /* Scratch memory for a translated address goes this far below the stack pointer (the x86-64 red zone is 128 bytes). */
 #define SCRATCH_BELOW_SP 1024
 #define MAX_IOV 1024
-/*
- * A reader may find fewer bytes in the kernel than have arrived in simulated time while
- * the writer, inside a blocking write, is still handing them over: it looks again for
- * this long in real time before waiting in simulated time.
- */
-#define HANDOVER_SPIN_NS 20000000ull
 
-/* hook_arg: a flow pointer (16-byte aligned) and these bits. */
-#define HOOK_SHOW_NAME 1u  /* the call returns a peer's address: make it virtual */
-#define HOOK_CHARGED 2u    /* a blocking write charged at its entry */
-#define HOOK_BITS 15u
+/* Reads and writes larger than this are served in parts, as a kernel may. */
+#define MAX_IO (16u << 20)
+/* Ancillary data passed through for sendmsg and recvmsg, at most. */
+#define MAX_CONTROL 65536u
+/* accept's hook_arg: the call returns a peer's address, to be made virtual. */
+#define SHOW_NAME 1u
 
 static uint32_t run_prefix;
 
@@ -177,9 +177,10 @@ static int bind_kernel(int fd, uint32_t ip, uint16_t port)
 }
 
 /*
- * The kernel endpoints of TCP connections, by socket. Linux forgets a socket's peer once
- * both sides have closed their direction (getpeername: ENOTCONN), while its reader may
- * still wait for bytes in flight; the first side to shut down is remembered here then.
+ * The kernel endpoints of TCP connections that have shut down their direction, by
+ * socket. Linux forgets a socket's peer once both sides have closed their direction
+ * (getpeername: ENOTCONN), while its reader may still wait for bytes in flight; and a
+ * socket shut down has sent its FIN, which its close does not send again.
  */
 struct connection {
 	ino_t ino;
@@ -206,13 +207,15 @@ static void connection_remember(ino_t ino, uint32_t local_ip, uint16_t local_por
 					      .local_port = local_port, .peer_port = peer_port };
 }
 
-static void connection_forget(ino_t ino)
+/* Whether the socket was remembered (it has shut down its direction); it is no longer. */
+static int connection_forget(ino_t ino)
 {
 	for (size_t i = 0; i < nconnections; i++)
 		if (connections[i].ino == ino) {
 			connections[i] = connections[--nconnections];
-			return;
+			return 1;
 		}
+	return 0;
 }
 
 /* A connected TCP socket's own and peer kernel endpoints: 0, or -1 when it has none. */
@@ -374,33 +377,49 @@ static int pass_address(struct emu_thread *th, int i, uint32_t ip, uint16_t port
 	return rewrite_arg(th, i, at) < 0 ? -ENOMEM : 0;
 }
 
-static int64_t iov_total(struct emu_thread *th, uint64_t iov_addr, uint64_t iovcnt)
-{
+/* The buffers a program passes to a read or write call, as they are in its memory. */
+struct program_iov {
 	struct iovec iov[MAX_IOV];
-	if (iovcnt > MAX_IOV || (iovcnt && emu_read(th, iov_addr, iov, iovcnt * sizeof(iov[0])) < 0))
-		return -1;
-	uint64_t total = 0;
-	for (size_t i = 0; i < iovcnt; i++)
-		total += iov[i].iov_len;
-	return (int64_t)total;
+	size_t n;
+	size_t total;            /* their length, at most MAX_IO */
+};
+
+static void single_buffer(struct program_iov *pi, uint64_t addr, uint64_t len)
+{
+	pi->iov[0] = (struct iovec){ .iov_base = (void *)(uintptr_t)addr, .iov_len = len < MAX_IO ? (size_t)len : MAX_IO };
+	pi->n = 1;
+	pi->total = pi->iov[0].iov_len;
 }
 
-static int is_call(struct emu_thread *th, const char *name)
+static int vector_buffers(struct emu_thread *th, struct program_iov *pi, uint64_t iov_addr, uint64_t iovcnt)
 {
-	const char *actual = arch_syscall_name(arch_native(), th->t->nr);
-	return actual && strcmp(actual, name) == 0;
-}
-
-/* The bytes a write-family call hands over, or -1 when its arguments cannot be read. */
-static int64_t write_size(struct emu_thread *th)
-{
-	if (is_call(th, "writev"))
-		return iov_total(th, ARG(1), ARG(2));
-	if (is_call(th, "sendmsg")) {
-		struct msghdr mh;
-		return emu_read(th, ARG(1), &mh, sizeof(mh)) < 0 ? -1 : iov_total(th, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen);
+	if (iovcnt > MAX_IOV)
+		return -EINVAL;
+	if (iovcnt && emu_read(th, iov_addr, pi->iov, iovcnt * sizeof(pi->iov[0])) < 0)
+		return -EFAULT;
+	pi->n = iovcnt;
+	pi->total = 0;
+	for (size_t i = 0; i < iovcnt; i++) {
+		size_t room = MAX_IO - pi->total;
+		if (pi->iov[i].iov_len > room)
+			pi->iov[i].iov_len = room;
+		pi->total += pi->iov[i].iov_len;
 	}
-	return (int64_t)ARG(2);
+	return 0;
+}
+
+/* Copies len bytes between buf and the program's buffers, in order; 0 or -EFAULT. */
+static int program_copy(struct emu_thread *th, const struct program_iov *pi, uint8_t *buf, size_t len, int to_program)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < pi->n && at < len; i++) {
+		size_t part = pi->iov[i].iov_len < len - at ? pi->iov[i].iov_len : len - at;
+		uint64_t addr = (uint64_t)(uintptr_t)pi->iov[i].iov_base;
+		if ((to_program ? emu_write(th, addr, buf + at, part) : emu_read(th, addr, buf + at, part)) < 0)
+			return -EFAULT;
+		at += part;
+	}
+	return 0;
 }
 
 /*
@@ -415,11 +434,9 @@ struct flow {
 	uint64_t queued;         /* written, waiting for the carrier */
 	uint64_t carrying;       /* crossing the route now */
 	uint64_t readable;       /* arrived in simulated time, not yet read */
-	uint64_t credit;         /* charged for a blocking write the kernel cut short */
-	int fin_queued;          /* the writer shut down or closed: its FIN follows the queued bytes */
+	int fin_queued;          /* the writer shut down or closed: its FIN goes with the queued bytes */
 	int fin_carrying;        /* the FIN crosses the route with the bytes carried now */
 	int carrier;             /* a carrier actor is running */
-	int users;               /* calls that will touch it at their exit */
 	int linked;              /* in the list (a new connection on the same ports unlinks the old one's) */
 };
 
@@ -438,9 +455,9 @@ static void flow_unlink(struct flow *f)
 /* Frees a flow nobody needs: nothing in flight or unread, or an old connection's once idle. */
 static void flow_settle(struct flow *f)
 {
-	if (f->carrier || f->users)
+	if (f->carrier)
 		return;
-	if (f->linked && (f->queued || f->carrying || f->readable || f->credit || f->fin_queued || f->fin_carrying))
+	if (f->linked && (f->queued || f->carrying || f->readable || f->fin_queued || f->fin_carrying))
 		return;
 	if (f->linked)
 		flow_unlink(f);
@@ -504,22 +521,22 @@ static void carrier_start(struct flow *f)
 
 static void flow_charge(struct flow *f, uint64_t bytes)
 {
-	uint64_t paid = bytes < f->credit ? bytes : f->credit;
-	f->credit -= paid;
-	f->queued += bytes - paid;
+	f->queued += bytes;
 	if (f->queued)
 		carrier_start(f);
 }
 
 /*
- * The FIN follows the bytes still queued or crossing. With none ahead of it, the reader
- * sees the end of the stream at once: a carrier for a FIN alone, which nobody may wait
- * for, would keep the simulation going after the programs end.
+ * The FIN travels right behind the last bytes written: with the batch still queued, or
+ * the one crossing now; with nothing in flight, it crosses the route alone, as the
+ * mediated network sends it.
  */
 static void flow_fin(struct flow *f)
 {
-	if (!f->queued && !f->carrying)
+	if (f->carrying && !f->queued) {
+		f->fin_carrying = 1;
 		return;
+	}
 	f->fin_queued = 1;
 	carrier_start(f);
 }
@@ -566,209 +583,185 @@ static uint64_t kernel_inq(int fd)
 	return ioctl(fd, FIONREAD, &inq) < 0 || inq < 0 ? 0 : (uint64_t)inq;
 }
 
-/* Waits in real time, briefly, for a writer inside a blocking write to hand over bytes that have arrived. */
-static int handover_seen(int fd)
-{
-	uint64_t until = tracer_now() + HANDOVER_SPIN_NS;
-	while (tracer_now() < until) {
-		if (kernel_inq(fd) > 0)
-			return 1;
-		sched_yield();
-	}
-	return 0;
-}
-
 /*
- * A TCP read, at its entry: waits in simulated time until some bytes have arrived (or
- * the stream ended), and returns how many the kernel may give: with whole = 1, the call
- * cannot be shortened and waits until everything the kernel holds (up to cap) has
- * arrived. A non-blocking read waits as well when the kernel holds bytes still in flight:
- * answering EAGAIN would have the program poll again at once, forever.
+ * Before a TCP read: waits in simulated time until some bytes have arrived, and returns
+ * how many the kernel may give; 0 when the kernel is to answer at once (the stream ended,
+ * an error, nothing there for a read that may not wait, or no connection). A read that
+ * may not wait waits as well when the kernel holds bytes still in flight: answering
+ * EAGAIN would have the program poll again at once, forever.
  */
-static uint64_t await_arrival(const struct ksock *ks, uint64_t cap, int dontwait, int whole,
-			      struct flow **pinned)
+static uint64_t await_arrival(const struct ksock *ks, int dontwait, struct flow **incoming)
 {
-	double quantum = EMU_POLL_QUANTUM_FIRST;
 	for (;;) {
 		struct flow *f;
 		if (!incoming_flow(ks, &f)) {
-			/* Not connected: the kernel answers at once. */
-			*pinned = NULL;
+			*incoming = NULL;
 			return 0;
 		}
+		*incoming = f;
 		uint64_t inq = kernel_inq(ks->fd), ok = arrived_part(f, inq);
-		uint64_t wanted = whole ? (inq < cap ? inq : cap) : 1;
-		if (inq > 0 && ok >= wanted) {
-			*pinned = f;
+		if (inq > 0 && ok > 0)
 			return ok;
-		}
-		if (inq == 0 && !fin_in_flight(f)) {
-			if (dontwait || ks->nonblock || (poll_now(ks->fd, POLLIN | POLLRDHUP) & (POLLIN | POLLERR | POLLHUP | POLLRDHUP))) {
-				*pinned = f;
-				return 0;
-			}
-			if (f && f->readable > 0) {
-				if (handover_seen(ks->fd))
-					continue;
-				emu_wait_polling(&quantum, -1);
-				continue;
-			}
-		}
+		if (inq == 0 && !fin_in_flight(f) &&
+		    (dontwait || (poll_now(ks->fd, POLLIN | POLLRDHUP) & (POLLIN | POLLERR | POLLHUP | POLLRDHUP))))
+			return 0;
 		emu_wait(-1);
 	}
 }
 
-static void finish_read(struct emu_thread *th, int64_t ret)
-{
-	struct flow *f = (struct flow *)(uintptr_t)(th->hook_arg & ~(uint64_t)HOOK_BITS);
-	int peek = 0;
-	if (is_call(th, "recvfrom"))
-		peek = (ARG(3) & MSG_PEEK) != 0;
-	else if (is_call(th, "recvmsg"))
-		peek = (ARG(2) & MSG_PEEK) != 0;
-	if (f) {
-		if (ret > 0 && !peek)
-			f->readable -= (uint64_t)ret < f->readable ? (uint64_t)ret : f->readable;
-		f->users--;
-		flow_settle(f);
-	}
-	if (!(th->hook_arg & HOOK_SHOW_NAME) || ret < 0)
-		return;
-	if (is_call(th, "recvfrom")) {
-		socklen_t len;
-		if (emu_read(th, ARG(5), &len, sizeof(len)) == 0)
-			show_virtual(th, ARG(4), len);
-	} else {
-		struct msghdr mh;
-		if (emu_read(th, ARG(1), &mh, sizeof(mh)) == 0)
-			show_virtual(th, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen);
-	}
-}
-
-/* A UDP read waits in simulated time for a datagram unless it may not wait. */
+/* Waits in simulated time until a datagram is there, unless the read may not wait. */
 static void await_datagram(const struct ksock *ks, int dontwait)
 {
-	while (!dontwait && !ks->nonblock && !poll_now(ks->fd, POLLIN))
+	while (!dontwait && !poll_now(ks->fd, POLLIN))
 		emu_wait(-1);
+}
+
+/* Waits in simulated time until the socket can take more bytes (or has failed). */
+static void await_room(const struct ksock *ks)
+{
+	while (!(poll_now(ks->fd, POLLOUT) & (POLLOUT | POLLERR | POLLHUP)))
+		emu_wait(-1);
+}
+
+/* What a receive gives besides the bytes: the source, recvmsg's flags, the ancillary data's length. */
+struct reception {
+	struct sockaddr_in from;
+	socklen_t fromlen;       /* 0: the kernel gave no source (TCP) */
+	int msg_flags;
+	size_t controllen;
+};
+
+static ssize_t receive_once(const struct ksock *ks, uint8_t *buf, size_t len, int flags, void *control, size_t controlcap,
+			    struct reception *r)
+{
+	struct iovec v = { .iov_base = buf, .iov_len = len };
+	struct msghdr mh = { .msg_name = &r->from, .msg_namelen = sizeof(r->from), .msg_iov = &v, .msg_iovlen = 1,
+			     .msg_control = controlcap ? control : NULL, .msg_controllen = controlcap };
+	ssize_t n = recvmsg(ks->fd, &mh, flags | MSG_DONTWAIT);
+	if (n >= 0) {
+		r->fromlen = mh.msg_namelen;
+		r->msg_flags = mh.msg_flags;
+		r->controllen = mh.msg_controllen;
+	}
+	return n;
 }
 
 /*
- * The read family on a translated socket. count_arg is the argument holding the length
- * when the call can be shortened to the bytes that have arrived, else -1; name_at and
- * namelen_at locate where a datagram's source goes (0: nowhere).
+ * A receive on a translated socket, made by reprise on its copy of the descriptor: it
+ * waits as the program's socket would, in simulated time, and a TCP read takes only the
+ * bytes that have arrived. Returns the count (a datagram's full length with MSG_TRUNC) or -errno.
  */
-static enum verdict translate_read(struct emu_thread *th, int64_t *result, uint64_t cap, int flags, int count_arg,
-				   uint64_t name_at, uint64_t namelen_at)
+static int64_t receive(const struct ksock *ks, uint8_t *buf, size_t len, int flags, void *control, size_t controlcap,
+		       struct reception *r)
 {
-	struct ksock ks;
-	if (!ksock_open(th, ARG(0), &ks))
-		return NATIVE;
-	enum verdict v = NATIVE;
-	struct flow *f = NULL;
-	if (ks.stream) {
-		if (flags & MSG_WAITALL)
-			count_arg = -1;
-		uint64_t ok = cap ? await_arrival(&ks, cap, flags & MSG_DONTWAIT, count_arg < 0, &f) : 0;
-		if (count_arg >= 0 && ok > 0 && ok < cap && rewrite_arg(th, count_arg, ok) < 0) {
-			*result = -ENOMEM;
-			v = ANSWERED;
+	int dontwait = ks->nonblock || (flags & MSG_DONTWAIT);
+	memset(r, 0, sizeof(*r));
+	if (!ks->stream) {
+		for (;;) {
+			await_datagram(ks, dontwait);
+			ssize_t n = receive_once(ks, buf, len, flags, control, controlcap, r);
+			if (n >= 0 || errno != EAGAIN || dontwait)
+				return n < 0 ? -errno : n;
 		}
-	} else {
-		await_datagram(&ks, flags & MSG_DONTWAIT);
 	}
-	close(ks.fd);
-	if (v == ANSWERED)
-		return v;
-	int show = !ks.stream && name_at && name_buffer_fits(th, name_at, namelen_at);
-	if (f)
-		f->users++;
-	th->exit_hook = finish_read;
-	th->hook_arg = (uint64_t)(uintptr_t)f | (show ? HOOK_SHOW_NAME : 0);
-	return NATIVE;
-}
-
-static enum verdict answer_read(struct emu_thread *th, int64_t *result)
-{
-	return translate_read(th, result, ARG(2), 0, 2, 0, 0);
-}
-
-static enum verdict answer_readv(struct emu_thread *th, int64_t *result)
-{
-	int64_t cap = iov_total(th, ARG(1), ARG(2));
-	return cap < 0 ? NATIVE : translate_read(th, result, (uint64_t)cap, 0, -1, 0, 0);
-}
-
-static enum verdict answer_recvfrom(struct emu_thread *th, int64_t *result)
-{
-	return translate_read(th, result, ARG(2), (int)ARG(3), 2, ARG(4), ARG(5));
-}
-
-static enum verdict answer_recvmsg(struct emu_thread *th, int64_t *result)
-{
-	struct msghdr mh;
-	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
-		return NATIVE;
-	int64_t cap = iov_total(th, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen);
-	if (cap < 0)
-		return NATIVE;
-	/* name_buffer_fits reads the length from the program: msg_namelen inside the msghdr. */
-	uint64_t namelen_at = ARG(1) + offsetof(struct msghdr, msg_namelen);
-	return translate_read(th, result, (uint64_t)cap, (int)ARG(2), -1, (uint64_t)(uintptr_t)mh.msg_name, namelen_at);
-}
-
-static void finish_write(struct emu_thread *th, int64_t ret)
-{
-	struct flow *f = (struct flow *)(uintptr_t)(th->hook_arg & ~(uint64_t)HOOK_BITS);
-	if (th->hook_arg & HOOK_CHARGED) {
-		int64_t size = write_size(th);
-		int64_t done = ret > 0 ? ret : 0;
-		if (size > done)
-			f->credit += (uint64_t)(size - done);
-	} else if (ret > 0) {
-		flow_charge(f, (uint64_t)ret);
+	size_t done = 0;
+	for (;;) {
+		struct flow *f = NULL;
+		/* A read of no bytes returns at once, as in Linux. */
+		uint64_t ok = len ? await_arrival(ks, dontwait, &f) : 0;
+		size_t want = ok && ok < len - done ? (size_t)ok : len - done;
+		ssize_t n = receive_once(ks, buf + done, want, flags & ~MSG_WAITALL, control, controlcap, r);
+		if (n < 0) {
+			/* Another reader of the same socket took the bytes first: wait again. */
+			if (errno == EAGAIN && ok && !dontwait)
+				continue;
+			return done ? (int64_t)done : -errno;
+		}
+		if (f && !(flags & MSG_PEEK)) {
+			f->readable -= (uint64_t)n < f->readable ? (uint64_t)n : f->readable;
+			flow_settle(f);
+		}
+		done += (size_t)n;
+		if (!(flags & MSG_WAITALL) || (flags & MSG_PEEK) || n == 0 || done == len)
+			return (int64_t)done;
 	}
-	f->users--;
-	flow_settle(f);
 }
 
-/* A TCP write: charged now when it may wait for the reader in the kernel, else at its exit for what the kernel took. */
-static void translate_stream_write(struct emu_thread *th, const struct ksock *ks, int flags)
+/* A datagram's destination, in kernel terms; has = 0: the connected peer. */
+struct destination {
+	int has;
+	uint32_t ip;
+	uint16_t port;
+};
+
+/* A datagram crosses the route before the kernel sends it; the sender is held meanwhile. */
+static void carry_datagram(struct emu_thread *th, const struct ksock *ks, const struct destination *to, size_t len)
+{
+	uint32_t ip = to->ip;
+	uint16_t port;
+	if (!to->has && ksock_name(ks->fd, 1, &ip, &port) < 0)
+		return;
+	sg_host_t dst = loopback_host(ip);
+	if (dst && dst != th->proc->host && len <= NET_MAX_DATAGRAM)
+		sg_host_sendto(th->proc->host, dst, (double)len);
+}
+
+/* The flow a connected TCP socket writes to (self to peer), or NULL (not connected, or within one host). */
+static struct flow *outgoing_flow(const struct ksock *ks)
 {
 	uint32_t lip, pip;
 	uint16_t lport, pport;
 	if (connection_endpoints(ks, &lip, &lport, &pip, &pport) < 0)
-		return;
-	struct flow *f = flow_get(lip, lport, pip, pport);
-	if (!f)
-		return;
-	int64_t size = write_size(th);
-	int blocking = !ks->nonblock && !(flags & MSG_DONTWAIT);
-	if (blocking && size > 0)
-		flow_charge(f, (uint64_t)size);
-	f->users++;
-	th->exit_hook = finish_write;
-	th->hook_arg = (uint64_t)(uintptr_t)f | (blocking && size > 0 ? HOOK_CHARGED : 0);
+		return NULL;
+	return flow_get(lip, lport, pip, pport);
 }
 
 /*
- * A datagram to ip (kernel address; given = 0: the connected peer) crosses the route
- * before the kernel sends it. Returns 0, or -errno for the program.
+ * A send on a translated socket, made by reprise on its copy of the descriptor. A
+ * blocking one waits in simulated time for room until all is sent; what the kernel takes
+ * of a TCP stream is charged to its flow at once. A broken connection raises SIGPIPE in
+ * the program unless it passed MSG_NOSIGNAL. Returns the count or -errno.
  */
-static int carry_datagram(struct emu_thread *th, const struct ksock *ks, int given, uint32_t ip)
+static int64_t transmit(struct emu_thread *th, const struct ksock *ks, const uint8_t *buf, size_t len, int flags,
+			const struct destination *to, const void *control, size_t controllen)
 {
-	if (!given) {
-		uint16_t port;
-		if (ksock_name(ks->fd, 1, &ip, &port) < 0)
-			return 0;
+	int dontwait = ks->nonblock || (flags & MSG_DONTWAIT);
+	if (!ks->stream) {
+		int rc = bind_if_unbound(th, ks);
+		if (rc < 0)
+			return rc;
+		carry_datagram(th, ks, to, len);
 	}
-	int rc = bind_if_unbound(th, ks);
-	if (rc < 0)
-		return rc;
-	int64_t size = write_size(th);
-	sg_host_t dst = loopback_host(ip);
-	if (dst && dst != th->proc->host && size >= 0 && size <= NET_MAX_DATAGRAM)
-		sg_host_sendto(th->proc->host, dst, (double)size);
-	return 0;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(to->port), .sin_addr.s_addr = htonl(to->ip) };
+	size_t done = 0;
+	int err = 0;
+	for (;;) {
+		struct iovec v = { .iov_base = (void *)(buf + done), .iov_len = len - done };
+		struct msghdr mh = { .msg_name = to->has ? &sin : NULL, .msg_namelen = to->has ? sizeof(sin) : 0,
+				     .msg_iov = &v, .msg_iovlen = 1,
+				     .msg_control = done ? NULL : (void *)control, .msg_controllen = done ? 0 : controllen };
+		ssize_t n = sendmsg(ks->fd, &mh, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno != EAGAIN) {
+			err = errno;
+			break;
+		}
+		if (n > 0) {
+			done += (size_t)n;
+			struct flow *f = ks->stream ? outgoing_flow(ks) : NULL;
+			if (f)
+				flow_charge(f, (uint64_t)n);
+		}
+		if (n < 0)
+			err = EAGAIN;
+		if (done == len || dontwait || (!ks->stream && n >= 0))
+			break;
+		await_room(ks);
+	}
+	if (done || (len == 0 && !err))
+		return (int64_t)done;
+	if (err == EPIPE && !(flags & MSG_NOSIGNAL))
+		syscall(SYS_tgkill, th->proc->pid, th->tid, SIGPIPE);
+	return -err;
 }
 
 /* The family of the address a program passes (len bytes at addr), or -errno. */
@@ -794,82 +787,201 @@ static int read_destination(struct emu_thread *th, uint64_t addr, uint64_t len, 
 	return *ip ? 0 : -ENETUNREACH;
 }
 
-/* A datagram's destination named by the call (has = 0: none), which the kernel must get in loopback terms. */
-struct destination {
-	int has;
-	uint32_t ip;
-	uint16_t port;
-};
+/*
+ * The read family, answered: the bytes go from the kernel's socket into the program's
+ * buffers pi; a source goes to (name_at, namelen_at) as the kernel would write it.
+ */
+static int64_t answer_receive(struct emu_thread *th, const struct ksock *ks, const struct program_iov *pi, int flags,
+			      uint64_t name_at, uint64_t namelen_at)
+{
+	uint8_t *buf = rp_malloc(pi->total ? pi->total : 1);
+	struct reception r;
+	int64_t n = receive(ks, buf, pi->total, flags, NULL, 0, &r);
+	size_t stored = n > 0 ? ((size_t)n < pi->total ? (size_t)n : pi->total) : 0;
+	if (stored && program_copy(th, pi, buf, stored, 1) < 0)
+		n = -EFAULT;
+	free(buf);
+	if (n >= 0 && name_at) {
+		socklen_t none = 0;
+		if (!r.fromlen)
+			n = emu_write(th, namelen_at, &none, sizeof(none)) < 0 ? -EFAULT : n;
+		else if (write_sockaddr(th, name_at, namelen_at, virtual_address(ntohl(r.from.sin_addr.s_addr)),
+					ntohs(r.from.sin_port)) < 0)
+			n = -EFAULT;
+	}
+	return n;
+}
 
-/* The write family; to and tolen are the destination the call names (to = 0: none). */
-static enum verdict translate_write(struct emu_thread *th, int64_t *result, int flags, uint64_t to, uint64_t tolen,
-				    struct destination *dest)
+static enum verdict answer_read(struct emu_thread *th, int64_t *result)
 {
 	struct ksock ks;
-	dest->has = 0;
 	if (!ksock_open(th, ARG(0), &ks))
 		return NATIVE;
-	int rc = 0;
-	if (ks.stream) {
-		translate_stream_write(th, &ks, flags);
-	} else {
-		if (to)
-			rc = read_destination(th, to, tolen, &dest->ip, &dest->port);
-		if (rc == 0)
-			rc = carry_datagram(th, &ks, to != 0, dest->ip);
-		dest->has = to != 0;
-	}
+	struct program_iov pi;
+	single_buffer(&pi, ARG(1), ARG(2));
+	*result = answer_receive(th, &ks, &pi, 0, 0, 0);
 	close(ks.fd);
-	if (rc < 0) {
-		*result = rc;
-		return ANSWERED;
+	return ANSWERED;
+}
+
+static enum verdict answer_readv(struct emu_thread *th, int64_t *result)
+{
+	struct ksock ks;
+	if (!ksock_open(th, ARG(0), &ks))
+		return NATIVE;
+	struct program_iov pi;
+	int rc = vector_buffers(th, &pi, ARG(1), ARG(2));
+	*result = rc < 0 ? rc : answer_receive(th, &ks, &pi, 0, 0, 0);
+	close(ks.fd);
+	return ANSWERED;
+}
+
+static enum verdict answer_recvfrom(struct emu_thread *th, int64_t *result)
+{
+	struct ksock ks;
+	if (!ksock_open(th, ARG(0), &ks))
+		return NATIVE;
+	struct program_iov pi;
+	single_buffer(&pi, ARG(1), ARG(2));
+	*result = answer_receive(th, &ks, &pi, (int)ARG(3), ARG(4), ARG(5));
+	close(ks.fd);
+	return ANSWERED;
+}
+
+/* recvmsg: its msghdr gets the source, the ancillary data the kernel gave, and the flags. */
+static int64_t receive_message(struct emu_thread *th, const struct ksock *ks, int flags)
+{
+	struct msghdr mh;
+	struct program_iov pi;
+	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
+		return -EFAULT;
+	int rc = vector_buffers(th, &pi, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen);
+	if (rc < 0)
+		return rc;
+	size_t controlcap = mh.msg_control ? (mh.msg_controllen < MAX_CONTROL ? mh.msg_controllen : MAX_CONTROL) : 0;
+	uint8_t *buf = rp_malloc(pi.total ? pi.total : 1), *control = rp_malloc(controlcap ? controlcap : 1);
+	struct reception r;
+	int64_t n = receive(ks, buf, pi.total, flags, control, controlcap, &r);
+	size_t stored = n > 0 ? ((size_t)n < pi.total ? (size_t)n : pi.total) : 0;
+	if (n >= 0) {
+		struct sockaddr_in from = r.from;
+		from.sin_addr.s_addr = htonl(virtual_address(ntohl(r.from.sin_addr.s_addr)));
+		socklen_t namelen = mh.msg_name && r.fromlen ? (mh.msg_namelen < r.fromlen ? mh.msg_namelen : r.fromlen) : 0;
+		if ((stored && program_copy(th, &pi, buf, stored, 1) < 0) ||
+		    (namelen && emu_write(th, (uint64_t)(uintptr_t)mh.msg_name, &from, namelen) < 0) ||
+		    (r.controllen && emu_write(th, (uint64_t)(uintptr_t)mh.msg_control, control, r.controllen) < 0))
+			n = -EFAULT;
+		mh.msg_namelen = mh.msg_name ? r.fromlen : 0;
+		mh.msg_controllen = r.controllen;
+		mh.msg_flags = r.msg_flags;
+		if (emu_write(th, ARG(1), &mh, sizeof(mh)) < 0)
+			n = -EFAULT;
 	}
-	follow_to_exit(th);
-	return NATIVE;
+	free(buf);
+	free(control);
+	return n;
+}
+
+static enum verdict answer_recvmsg(struct emu_thread *th, int64_t *result)
+{
+	struct ksock ks;
+	if (!ksock_open(th, ARG(0), &ks))
+		return NATIVE;
+	*result = receive_message(th, &ks, (int)ARG(2));
+	close(ks.fd);
+	return ANSWERED;
+}
+
+/*
+ * The write family, answered: the bytes go from the program's buffers pi into the
+ * kernel's socket; a datagram's destination, when the call names one, is at (to, tolen).
+ */
+static int64_t answer_send(struct emu_thread *th, const struct ksock *ks, const struct program_iov *pi, int flags,
+			   uint64_t to, uint64_t tolen, const void *control, size_t controllen)
+{
+	struct destination dest = { 0 };
+	if (ks->stream && (flags & MSG_FASTOPEN)) {
+		emu_warn_once(th->t->nr, "TCP Fast Open is not translated; the call fails with EOPNOTSUPP");
+		return -EOPNOTSUPP;
+	}
+	/* A connected TCP socket ignores the destination, as in Linux. */
+	if (to && !ks->stream) {
+		int rc = read_destination(th, to, tolen, &dest.ip, &dest.port);
+		if (rc < 0)
+			return rc;
+		dest.has = 1;
+	}
+	uint8_t *buf = rp_malloc(pi->total ? pi->total : 1);
+	int64_t n = program_copy(th, pi, buf, pi->total, 0) < 0 ? -EFAULT
+								  : transmit(th, ks, buf, pi->total, flags, &dest, control, controllen);
+	free(buf);
+	return n;
 }
 
 static enum verdict answer_write(struct emu_thread *th, int64_t *result)
 {
-	struct destination dest;
-	return translate_write(th, result, 0, 0, 0, &dest);
+	struct ksock ks;
+	if (!ksock_open(th, ARG(0), &ks))
+		return NATIVE;
+	struct program_iov pi;
+	single_buffer(&pi, ARG(1), ARG(2));
+	*result = answer_send(th, &ks, &pi, 0, 0, 0, NULL, 0);
+	close(ks.fd);
+	return ANSWERED;
+}
+
+static enum verdict answer_writev(struct emu_thread *th, int64_t *result)
+{
+	struct ksock ks;
+	if (!ksock_open(th, ARG(0), &ks))
+		return NATIVE;
+	struct program_iov pi;
+	int rc = vector_buffers(th, &pi, ARG(1), ARG(2));
+	*result = rc < 0 ? rc : answer_send(th, &ks, &pi, 0, 0, 0, NULL, 0);
+	close(ks.fd);
+	return ANSWERED;
 }
 
 static enum verdict answer_sendto(struct emu_thread *th, int64_t *result)
 {
-	struct destination dest;
-	enum verdict v = translate_write(th, result, (int)ARG(3), ARG(4), ARG(5), &dest);
-	int rc = v == NATIVE && dest.has ? pass_address(th, 4, dest.ip, dest.port) : 0;
-	if (rc < 0) {
-		*result = rc;
-		return ANSWERED;
-	}
-	return v;
+	struct ksock ks;
+	if (!ksock_open(th, ARG(0), &ks))
+		return NATIVE;
+	struct program_iov pi;
+	single_buffer(&pi, ARG(1), ARG(2));
+	*result = answer_send(th, &ks, &pi, (int)ARG(3), ARG(4), ARG(5), NULL, 0);
+	close(ks.fd);
+	return ANSWERED;
 }
 
-/* sendmsg's destination lives in its msghdr: the call runs with a copy naming the kernel address. */
-static enum verdict answer_sendmsg(struct emu_thread *th, int64_t *result)
+static int64_t send_message(struct emu_thread *th, const struct ksock *ks, int flags)
 {
 	struct msghdr mh;
+	struct program_iov pi;
 	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
+		return -EFAULT;
+	int rc = vector_buffers(th, &pi, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen);
+	if (rc < 0)
+		return rc;
+	if (mh.msg_control && mh.msg_controllen > MAX_CONTROL)
+		return -ENOBUFS;
+	size_t controllen = mh.msg_control ? mh.msg_controllen : 0;
+	uint8_t *control = rp_malloc(controllen ? controllen : 1);
+	int64_t n = controllen && emu_read(th, (uint64_t)(uintptr_t)mh.msg_control, control, controllen) < 0
+			    ? -EFAULT
+			    : answer_send(th, ks, &pi, flags, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, control, controllen);
+	free(control);
+	return n;
+}
+
+static enum verdict answer_sendmsg(struct emu_thread *th, int64_t *result)
+{
+	struct ksock ks;
+	if (!ksock_open(th, ARG(0), &ks))
 		return NATIVE;
-	struct destination dest;
-	enum verdict v = translate_write(th, result, (int)ARG(2), (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, &dest);
-	if (v == ANSWERED || !dest.has)
-		return v;
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(dest.port), .sin_addr.s_addr = htonl(dest.ip) };
-	uint64_t name_at = scratch(th, sizeof(sin));
-	uint64_t header_at = (name_at - sizeof(mh)) & ~(uint64_t)15;
-	mh.msg_name = (void *)(uintptr_t)name_at;
-	mh.msg_namelen = sizeof(sin);
-	if (emu_write(th, name_at, &sin, sizeof(sin)) < 0 || emu_write(th, header_at, &mh, sizeof(mh)) < 0) {
-		*result = -EFAULT;
-		return ANSWERED;
-	}
-	if (rewrite_arg(th, 1, header_at) < 0) {
-		*result = -ENOMEM;
-		return ANSWERED;
-	}
-	return v;
+	*result = send_message(th, &ks, (int)ARG(2));
+	close(ks.fd);
+	return ANSWERED;
 }
 
 static enum verdict answer_socket(struct emu_thread *th, int64_t *result)
@@ -985,7 +1097,7 @@ static enum verdict answer_connect(struct emu_thread *th, int64_t *result)
 static void finish_accept(struct emu_thread *th, int64_t ret)
 {
 	socklen_t len;
-	if (ret >= 0 && (th->hook_arg & HOOK_SHOW_NAME) && emu_read(th, ARG(2), &len, sizeof(len)) == 0)
+	if (ret >= 0 && (th->hook_arg & SHOW_NAME) && emu_read(th, ARG(2), &len, sizeof(len)) == 0)
 		show_virtual(th, ARG(1), len);
 }
 
@@ -1004,7 +1116,7 @@ static enum verdict answer_accept(struct emu_thread *th, int64_t *result)
 		emu_wait(-1);
 	close(ks.fd);
 	th->exit_hook = finish_accept;
-	th->hook_arg = name_buffer_fits(th, ARG(1), ARG(2)) ? HOOK_SHOW_NAME : 0;
+	th->hook_arg = name_buffer_fits(th, ARG(1), ARG(2)) ? SHOW_NAME : 0;
 	return NATIVE;
 }
 
@@ -1066,11 +1178,11 @@ static enum verdict send_fin(struct emu_thread *th, int closing)
 	uint32_t lip, pip;
 	uint16_t lport, pport;
 	if (ks.stream && connection_endpoints(&ks, &lip, &lport, &pip, &pport) == 0) {
-		if (closing)
-			connection_forget(ks.ino);
-		else
+		/* A socket sends one FIN: at its first shutdown for writing, or at its close. */
+		int sent = connection_forget(ks.ino);
+		if (!closing)
 			connection_remember(ks.ino, lip, lport, pip, pport);
-		struct flow *f = flow_get(lip, lport, pip, pport);
+		struct flow *f = sent ? NULL : flow_get(lip, lport, pip, pport);
 		if (f) {
 			flow_fin(f);
 			flow_settle(f);
@@ -1117,7 +1229,7 @@ const struct call_rule translate_rules[] = {
 	{ "read", answer_read, BLOCKS_ON_FD0 },
 	{ "write", answer_write, BLOCKS_ON_FD0 },
 	{ "readv", answer_readv, BLOCKS_ON_FD0 },
-	{ "writev", answer_write, BLOCKS_ON_FD0 },
+	{ "writev", answer_writev, BLOCKS_ON_FD0 },
 	{ "sendto", answer_sendto, MAY_BLOCK },
 	{ "recvfrom", answer_recvfrom, MAY_BLOCK },
 	{ "sendmsg", answer_sendmsg, MAY_BLOCK },

@@ -29,7 +29,7 @@ want=$("$BIN/route_time" "$EX/platform.xml" carol alice 1000000)
 [ -n "$got" ] && [ -n "$mediated" ] || fail "a client printed no time"
 awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(w > 0 && d / w < 0.01) }' ||
 	fail "the translated transfer took $got s, SimGrid says $want s"
-awk -v g="$got" -v m="$mediated" 'BEGIN { d = g - m; if (d < 0) d = -d; exit !(m > 0 && d / m < 0.1) }' ||
+awk -v g="$got" -v m="$mediated" 'BEGIN { d = g - m; if (d < 0) d = -d; exit !(m > 0 && d / m < 0.01) }' ||
 	fail "the translated transfer took $got s, the mediated one $mediated s"
 
 # The UDP example: 20 datagrams of 50000 bytes, each answered, each taking the route's time.
@@ -96,12 +96,12 @@ expect_grep "^bob got b'thanks'$" "$WORK/py.out"
 expect_grep '^bob: Network is unreachable$' "$WORK/py.out"
 expect_grep "^bob listens on \('127\.0\.0\.1', 7100\)$" "$WORK/py.out"
 expect_grep "^bob to itself b'self'$" "$WORK/py.out"
-# The same exchange mediated takes as long: handshake, 300 kB, the answer after the end of stream, the datagram.
+# The same exchange mediated takes as long (within 1%): handshake, 300 kB and the FIN behind them, the answer, the datagram.
 "$REPRISE" emulate --mode=mediate "$EX/platform.xml" "$WORK/py-marked.xml" > "$WORK/py-mediate.out" 2> "$WORK/py-mediate.err" ||
 	fail "mediated python run failed: $(cat "$WORK/py-mediate.err")"
 got=$(sed -n 's/^reprise: emulate: simulated time \([0-9.]*\) s$/\1/p' "$WORK/py.err")
 mediated=$(sed -n 's/^reprise: emulate: simulated time \([0-9.]*\) s$/\1/p' "$WORK/py-mediate.err")
-awk -v g="$got" -v m="$mediated" 'BEGIN { d = g - m; if (d < 0) d = -d; exit !(m > 1.5 && d / m < 0.1) }' ||
+awk -v g="$got" -v m="$mediated" 'BEGIN { d = g - m; if (d < 0) d = -d; exit !(m > 1.5 && d / m < 0.01) }' ||
 	fail "the translated python exchange ended at $got s, the mediated one at $mediated s"
 
 # Real programs: python3's http.server on alice, curl on carol; IPv6 (python's dual-stack probe) warned about once.
