@@ -87,7 +87,18 @@ struct datagram {
 struct send_order {
 	int refs;                /* the socket and its datagrams in flight */
 	uint64_t sent, delivered;
+	size_t held;             /* the send buffer the datagrams in flight take */
 };
+
+/*
+ * What a datagram in flight takes of its socket's send buffer: its bytes and, as Linux
+ * charges each one's buffer (skb) too, NET_DATAGRAM_OVERHEAD, so that a flood of small
+ * datagrams is bounded as well.
+ */
+static size_t datagram_charge(size_t len)
+{
+	return len + NET_DATAGRAM_OVERHEAD;
+}
 
 static void send_order_unref(struct send_order *o)
 {
@@ -1125,8 +1136,10 @@ static short connected_poll(const struct sock *s)
 
 short sock_poll(const struct sock *s)
 {
-	if (s->datagram)
-		return (short)(POLLOUT | (s->inbox || s->shut_rd ? POLLIN : 0));
+	if (s->datagram) {
+		int room = !s->order || s->order->held + datagram_charge(0) <= NET_WINDOW;
+		return (short)((room ? POLLOUT : 0) | (s->inbox || s->shut_rd ? POLLIN : 0));
+	}
 	switch (s->state) {
 	case SS_LISTENING:
 		return s->nbacklog ? POLLIN : 0;
@@ -1211,6 +1224,7 @@ static void datagram_main(int argc, char **argv)
 	while (f->order->delivered != f->seq)
 		emu_wait(-1);
 	f->order->delivered++;
+	f->order->held -= datagram_charge(f->d->len);
 	struct sock *r = find_datagram_receiver(f->dst, &f->dst_addr, f->dst_port);
 	int heard = r && !r->shut_rd &&
 		    (r->state != SS_CONNECTED || (addr_eq(&r->peer, &f->d->src) && r->peer_port == f->d->src_port));
@@ -1229,7 +1243,8 @@ static void datagram_main(int argc, char **argv)
 	free(f);
 }
 
-int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, const struct in6_addr *addr, const uint16_t *port)
+int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, int dontwait, const struct in6_addr *addr,
+			   const uint16_t *port)
 {
 	if (len > NET_MAX_DATAGRAM)
 		return -EMSGSIZE;
@@ -1245,17 +1260,23 @@ int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, const st
 	int rc = bind_any(s);
 	if (rc < 0)
 		return rc;
+	if (!s->order) {
+		s->order = rp_calloc(1, sizeof(*s->order));
+		s->order->refs = 1;
+	}
+	while (s->order->held + datagram_charge(len) > NET_WINDOW) {
+		if (s->nonblock || dontwait)
+			return -EAGAIN;
+		emu_wait(-1);
+	}
 	struct datagram *d = rp_malloc(sizeof(*d) + (len ? len : 1));
 	d->next = NULL;
 	d->src = addr_is_any(&s->addr) ? source_for(s->host, &to) : s->addr;
 	d->src_port = s->port;
 	d->len = len;
 	memcpy(d->data, buf, len);
-	if (!s->order) {
-		s->order = rp_calloc(1, sizeof(*s->order));
-		s->order->refs = 1;
-	}
 	s->order->refs++;
+	s->order->held += datagram_charge(len);
 	s->changes++;
 	struct in_flight *f = rp_malloc(sizeof(*f));
 	*f = (struct in_flight){ .src = s->host, .dst = dst, .dst_addr = to, .dst_port = to_port, .d = d,

@@ -29,6 +29,8 @@
 #define NET_MSS 1448u
 /* The longest option value kept for getsockopt to read back. */
 #define NET_OPTION_MAX 64u
+/* What each datagram in flight takes of its socket's send buffer besides its bytes. */
+#define NET_DATAGRAM_OVERHEAD 1024u
 /* The largest UDP payload over IPv4. */
 #define NET_MAX_DATAGRAM 65507u
 
@@ -73,10 +75,12 @@ int64_t sock_send(struct sock *s, const void *buf, size_t len, int dontwait, int
 int64_t sock_recv(struct sock *s, void *buf, size_t len, int dontwait, int peek);
 /*
  * Datagram sockets: sends one message to addr:port (NULL: the connected peer) and returns
- * at once, the network carrying it meanwhile; receives the oldest message, truncated to
+ * at once, the network carrying it meanwhile, unless the datagrams in flight fill the
+ * window (then it waits, or fails with EAGAIN); receives the oldest message, truncated to
  * len, with its source, returning its full length.
  */
-int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, const struct in6_addr *addr, const uint16_t *port);
+int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, int dontwait, const struct in6_addr *addr,
+			   const uint16_t *port);
 int64_t sock_recv_datagram(struct sock *s, void *buf, size_t len, int dontwait, int peek, struct in6_addr *addr,
 			   uint16_t *port);
 int sock_shutdown(struct sock *s, int how);

@@ -272,6 +272,9 @@ static int64_t set_option(struct emu_thread *th, struct sock *s, int level, int 
 	}
 	if (level == SOL_SOCKET && (name == SO_SNDBUF || name == SO_RCVBUF))
 		emu_warn_once(th->t->nr, "SO_SNDBUF and SO_RCVBUF are not applied; every connection has a 4 MiB window");
+	if (level == SOL_SOCKET && (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD || name == SO_RCVTIMEO_NEW ||
+				    name == SO_SNDTIMEO_NEW))
+		emu_warn_once(th->t->nr, "SO_RCVTIMEO and SO_SNDTIMEO are not applied; blocking calls wait without a timeout");
 	uint8_t buf[NET_OPTION_MAX];
 	size_t n = len < sizeof(buf) ? (size_t)len : sizeof(buf);
 	if (emu_read(th, addr, buf, n) < 0)
@@ -391,7 +394,7 @@ static const struct endpoint NO_ENDPOINT = { 0, IN6ADDR_ANY_INIT, 0 };
 static int64_t send_bytes(struct emu_thread *th, struct sock *s, const void *buf, size_t len, int flags, struct endpoint to)
 {
 	if (sock_is_datagram(s))
-		return sock_send_datagram(s, buf, len, to.has ? &to.addr : NULL, to.has ? &to.port : NULL);
+		return sock_send_datagram(s, buf, len, flags & MSG_DONTWAIT, to.has ? &to.addr : NULL, to.has ? &to.port : NULL);
 	if (to.has)
 		return -EISCONN;
 	int broken;
