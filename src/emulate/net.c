@@ -471,7 +471,6 @@ static void batch_main(int argc, char **argv)
 		/* Linux: ECONNRESET, or EPIPE for a connection whose FIN had come (CLOSE_WAIT). */
 		st->reset_error = st->fin_arrived ? EPIPE : ECONNRESET;
 		st->reset_arrived = 1;
-		bytes_free(&st->arrived);
 	}
 	emu_notify();
 	bytes_free(&b->data);
@@ -565,11 +564,9 @@ static void sender_main(int argc, char **argv)
 		}
 		if (st->pending.len == 0)
 			break;
+		/* One segment at a time: starting its actor lets others run, who may write or close meanwhile. */
 		if (n)
-			for (size_t part; n; n -= part) {
-				part = n < NET_SEGMENT ? n : NET_SEGMENT;
-				launch(st, part, 0, 0);
-			}
+			launch(st, n < NET_SEGMENT ? n : NET_SEGMENT, 0, 0);
 		else
 			emu_wait(wait);
 	}
