@@ -21,9 +21,11 @@
  *
  * Time, as the mediated network keeps it. A blocking TCP connect costs a crossing of the
  * route both ways. Each direction of a connection is a flow: what the kernel takes from
- * a writer is carried across the route by a carrier actor, one SimGrid transfer per batch
- * written meanwhile, and a reader gets only the bytes that have arrived in simulated
- * time. The FIN travels behind the last bytes, or alone. A UDP datagram is one SimGrid
+ * a writer leaves in batches (what is written meanwhile), each one SimGrid transfer
+ * carried by an actor of its own, side by side, arriving in order; a reader gets only
+ * the bytes that have arrived in simulated time. The FIN travels with the last batch, or
+ * alone. Waits on several descriptors holding a translated socket take place in
+ * simulated time too, the kernel then giving the result. A UDP datagram is one SimGrid
  * transfer of its size, made before the kernel sends it: the sender is held for that
  * time, so the datagrams of one sender cross one after another.
  */
@@ -43,7 +45,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arch/arch.h"
@@ -424,19 +428,23 @@ static int program_copy(struct emu_thread *th, const struct program_iov *pi, uin
 
 /*
  * One direction of a TCP connection between two hosts, named by its kernel endpoints.
- * Bytes written are queued, then carried, then readable until a reader takes them.
+ * Bytes written are queued; the queue leaves as a batch, one SimGrid transfer carried by
+ * an actor of its own, so batches cross the route side by side as a TCP window's
+ * segments do; they arrive in the order written and are readable until a reader takes them.
  */
 struct flow {
 	struct flow *next;
 	uint32_t src_ip, dst_ip;
 	uint16_t src_port, dst_port;
 	sg_host_t src, dst;
-	uint64_t queued;         /* written, waiting for the carrier */
-	uint64_t carrying;       /* crossing the route now */
+	uint64_t queued;         /* written, not yet in a batch */
+	uint64_t crossing;       /* in batches not yet arrived */
 	uint64_t readable;       /* arrived in simulated time, not yet read */
-	int fin_queued;          /* the writer shut down or closed: its FIN goes with the queued bytes */
-	int fin_carrying;        /* the FIN crosses the route with the bytes carried now */
-	int carrier;             /* a carrier actor is running */
+	int fin_queued;          /* the writer shut down or closed: its FIN goes with the next batch */
+	int fins_crossing;       /* batches carrying a FIN, not yet arrived */
+	int batch_forming;       /* a batch's actor is started and has not taken the queue yet */
+	int carriers;            /* batch actors running */
+	uint64_t batches_sent, batches_arrived;
 	int linked;              /* in the list (a new connection on the same ports unlinks the old one's) */
 };
 
@@ -455,9 +463,9 @@ static void flow_unlink(struct flow *f)
 /* Frees a flow nobody needs: nothing in flight or unread, or an old connection's once idle. */
 static void flow_settle(struct flow *f)
 {
-	if (f->carrier)
+	if (f->carriers)
 		return;
-	if (f->linked && (f->queued || f->carrying || f->readable || f->fin_queued || f->fin_carrying))
+	if (f->linked && (f->queued || f->crossing || f->readable || f->fin_queued || f->fins_crossing))
 		return;
 	if (f->linked)
 		flow_unlink(f);
@@ -493,26 +501,32 @@ static void carrier_main(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	struct flow *f = sg_actor_self_get_data();
-	while (f->queued || f->fin_queued) {
-		f->carrying = f->queued;
-		f->fin_carrying = f->fin_queued;
-		f->queued = 0;
-		f->fin_queued = 0;
-		sg_host_sendto(f->src, f->dst, (double)f->carrying);
-		f->readable += f->carrying;
-		f->carrying = 0;
-		f->fin_carrying = 0;
-		emu_notify();
-	}
-	f->carrier = 0;
+	uint64_t bytes = f->queued, turn = f->batches_sent++;
+	int fin = f->fin_queued;
+	f->queued = 0;
+	f->fin_queued = 0;
+	f->batch_forming = 0;
+	f->crossing += bytes;
+	f->fins_crossing += fin;
+	sg_host_sendto(f->src, f->dst, (double)bytes);
+	while (f->batches_arrived != turn)
+		emu_wait(-1);
+	f->batches_arrived++;
+	f->crossing -= bytes;
+	f->fins_crossing -= fin;
+	f->readable += bytes;
+	f->carriers--;
+	emu_notify();
 	flow_settle(f);
 }
 
-static void carrier_start(struct flow *f)
+/* The queue (bytes, a FIN) leaves as one batch when the actor started for it first runs. */
+static void batch_start(struct flow *f)
 {
-	if (f->carrier)
+	if (f->batch_forming)
 		return;
-	f->carrier = 1;
+	f->batch_forming = 1;
+	f->carriers++;
 	/* Not a daemon: it always ends, and SimGrid 3.32 crashes killing a daemon that never ran. */
 	sg_actor_t a = sg_actor_init("carrier", f->src);
 	sg_actor_set_data(a, f);
@@ -522,33 +536,24 @@ static void carrier_start(struct flow *f)
 static void flow_charge(struct flow *f, uint64_t bytes)
 {
 	f->queued += bytes;
-	if (f->queued)
-		carrier_start(f);
+	batch_start(f);
 }
 
-/*
- * The FIN travels right behind the last bytes written: with the batch still queued, or
- * the one crossing now; with nothing in flight, it crosses the route alone, as the
- * mediated network sends it.
- */
+/* The FIN leaves with the bytes queued, or alone, arriving after every batch before it. */
 static void flow_fin(struct flow *f)
 {
-	if (f->carrying && !f->queued) {
-		f->fin_carrying = 1;
-		return;
-	}
 	f->fin_queued = 1;
-	carrier_start(f);
+	batch_start(f);
 }
 
 static int fin_in_flight(const struct flow *f)
 {
-	return f && (f->fin_queued || f->fin_carrying);
+	return f && (f->fin_queued || f->fins_crossing);
 }
 
 static uint64_t flow_ahead(const struct flow *f)
 {
-	return f ? f->queued + f->carrying : 0;
+	return f ? f->queued + f->crossing : 0;
 }
 
 /* Of inq bytes the kernel holds for a reader, those it may take: all of them once nothing is in flight. */
@@ -1205,6 +1210,243 @@ static enum verdict answer_close(struct emu_thread *th, int64_t *result)
 	return send_fin(th, 1);
 }
 
+/*
+ * Waiting on several descriptors (poll, ppoll, select, pselect6 and the epoll waits) when
+ * a translated socket is among them: reprise waits in simulated time until the kernel
+ * has something to report, asking it from reprise's side, then lets the call run in the
+ * kernel, which returns at once and fills in the result itself (edge-triggered and
+ * one-shot epoll watches included); once the timeout has passed in simulated time, the
+ * call runs with none. Changes to translated sockets are announced; a set holding other
+ * descriptors too is looked at again after growing simulated quanta. Sets without
+ * translated sockets are left to the other rules.
+ */
+#define MAX_WAIT_FDS 4096
+
+struct wait_set {
+	int fds[MAX_WAIT_FDS];
+	short events[MAX_WAIT_FDS];
+	size_t n;
+	int translated;          /* a translated socket is in the set */
+	int other;               /* so is another descriptor, whose changes nobody announces */
+};
+
+static int is_translated(struct emu_thread *th, int fd)
+{
+	struct ksock ks;
+	if (fd < 0 || !ksock_open(th, (uint64_t)fd, &ks))
+		return 0;
+	close(ks.fd);
+	return 1;
+}
+
+static void wait_set_add(struct emu_thread *th, struct wait_set *ws, int fd, short events)
+{
+	ws->fds[ws->n] = fd;
+	ws->events[ws->n] = events;
+	ws->n++;
+	if (is_translated(th, fd))
+		ws->translated = 1;
+	else
+		ws->other = 1;
+}
+
+static int wait_set_ready(struct emu_thread *th, const struct wait_set *ws)
+{
+	for (size_t i = 0; i < ws->n; i++)
+		if (native_poll(th->proc->pid, ws->fds[i], ws->events[i]) & (ws->events[i] | POLLERR | POLLHUP | POLLNVAL))
+			return 1;
+	return 0;
+}
+
+/* Waits until the kernel has something for the set or timeout (< 0: none) has passed; returns the time left. */
+static double await_set(struct emu_thread *th, const struct wait_set *ws, double timeout)
+{
+	double deadline = timeout < 0 ? -1 : emu_clock() + timeout;
+	double quantum = EMU_POLL_QUANTUM_FIRST;
+	for (;;) {
+		double left = deadline < 0 ? -1 : deadline - emu_clock();
+		if (deadline >= 0 && left < 0)
+			left = 0;
+		if (wait_set_ready(th, ws) || left == 0)
+			return left;
+		if (ws->other)
+			emu_wait_polling(&quantum, left);
+		else
+			emu_wait(left);
+	}
+}
+
+/* The call runs in the kernel with its timeout (argument i, a timeval or a timespec) set to left. */
+static int pass_timeout(struct emu_thread *th, int i, double left, int timeval)
+{
+	time_t sec = (time_t)left;
+	long frac = (long)((left - (double)sec) * (timeval ? 1e6 : 1e9));
+	struct timeval tv = { .tv_sec = sec, .tv_usec = frac };
+	struct timespec ts = { .tv_sec = sec, .tv_nsec = frac };
+	uint64_t at = scratch(th, sizeof(ts));
+	if (emu_write(th, at, timeval ? (const void *)&tv : (const void *)&ts, timeval ? sizeof(tv) : sizeof(ts)) < 0)
+		return -EFAULT;
+	return rewrite_arg(th, i, at) < 0 ? -ENOMEM : 0;
+}
+
+/* A timeout given as a timespec (NULL: none): seconds, -1 for none, or -2 when the kernel is to judge it. */
+static double read_timespec(struct emu_thread *th, uint64_t addr)
+{
+	struct timespec ts;
+	if (!addr)
+		return -1;
+	if (emu_read(th, addr, &ts, sizeof(ts)) < 0 || ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+		return -2;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static enum verdict wait_then_native(struct emu_thread *th, int64_t *result, int rc)
+{
+	if (rc < 0) {
+		*result = rc;
+		return ANSWERED;
+	}
+	follow_to_exit(th);
+	return NATIVE;
+}
+
+/* poll and ppoll: the pollfd array at ARG(0), ARG(1) entries. */
+static int read_poll_set(struct emu_thread *th, struct wait_set *ws)
+{
+	uint64_t nfds = ARG(1);
+	struct pollfd p[MAX_WAIT_FDS];
+	ws->n = 0;
+	ws->translated = ws->other = 0;
+	if (nfds > MAX_WAIT_FDS || (nfds && emu_read(th, ARG(0), p, nfds * sizeof(p[0])) < 0))
+		return 0;
+	for (uint64_t i = 0; i < nfds; i++)
+		if (p[i].fd >= 0)
+			wait_set_add(th, ws, p[i].fd, p[i].events);
+	return ws->translated;
+}
+
+static enum verdict answer_poll(struct emu_thread *th, int64_t *result)
+{
+	struct wait_set ws;
+	if (!read_poll_set(th, &ws))
+		return NATIVE;
+	int ms = (int)ARG(2);
+	double left = await_set(th, &ws, ms < 0 ? -1 : ms / 1000.0);
+	return wait_then_native(th, result, left == 0 ? rewrite_arg(th, 2, 0) : 0);
+}
+
+static enum verdict answer_ppoll(struct emu_thread *th, int64_t *result)
+{
+	struct wait_set ws;
+	double timeout = read_timespec(th, ARG(2));
+	if (timeout < -1 || !read_poll_set(th, &ws))
+		return NATIVE;
+	double left = await_set(th, &ws, timeout);
+	return wait_then_native(th, result, left == 0 ? pass_timeout(th, 2, 0, 0) : 0);
+}
+
+/* select and pselect6: the three descriptor sets at ARG(1..3), ARG(0) descriptors. */
+static int read_select_set(struct emu_thread *th, struct wait_set *ws)
+{
+	static const short bits[3] = { POLLIN, POLLOUT, POLLPRI };
+	int64_t nfds = (int64_t)ARG(0);
+	uint64_t words[3][MAX_WAIT_FDS / 64];
+	ws->n = 0;
+	ws->translated = ws->other = 0;
+	if (nfds < 0 || nfds > MAX_WAIT_FDS)
+		return 0;
+	size_t len = ((size_t)nfds + 63) / 64 * 8;
+	for (int k = 0; k < 3; k++)
+		if (!ARG(1 + k))
+			memset(words[k], 0, sizeof(words[k]));
+		else if (emu_read(th, ARG(1 + k), words[k], len) < 0)
+			return 0;
+	for (int fd = 0; fd < nfds; fd++) {
+		short events = 0;
+		for (int k = 0; k < 3; k++)
+			if (ARG(1 + k) && (words[k][fd / 64] >> (fd % 64)) & 1)
+				events |= bits[k];
+		if (events)
+			wait_set_add(th, ws, fd, events);
+	}
+	return ws->translated;
+}
+
+static enum verdict answer_select(struct emu_thread *th, int64_t *result)
+{
+	struct wait_set ws;
+	struct timeval tv;
+	double timeout = -1;
+	if (ARG(4)) {
+		if (emu_read(th, ARG(4), &tv, sizeof(tv)) < 0 || tv.tv_sec < 0 || tv.tv_usec < 0)
+			return NATIVE;
+		timeout = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+	}
+	if (!read_select_set(th, &ws))
+		return NATIVE;
+	double left = await_set(th, &ws, timeout);
+	/* Linux leaves the time not slept in the timeval: the simulated time left. */
+	return wait_then_native(th, result, ARG(4) ? pass_timeout(th, 4, left, 1) : 0);
+}
+
+static enum verdict answer_pselect6(struct emu_thread *th, int64_t *result)
+{
+	struct wait_set ws;
+	double timeout = read_timespec(th, ARG(4));
+	if (timeout < -1 || !read_select_set(th, &ws))
+		return NATIVE;
+	double left = await_set(th, &ws, timeout);
+	return wait_then_native(th, result, ARG(4) ? pass_timeout(th, 4, left, 0) : 0);
+}
+
+/* An epoll set watching a translated socket: its descriptor is readable when the kernel has events. */
+static int read_epoll_set(struct emu_thread *th, struct wait_set *ws)
+{
+	char path[64], line[256];
+	ws->n = 0;
+	ws->translated = ws->other = 0;
+	if (ARG(0) > INT32_MAX)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)th->proc->pid, (int)ARG(0));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int watched;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "tfd: %d", &watched) == 1) {
+			if (is_translated(th, watched))
+				ws->translated = 1;
+			else
+				ws->other = 1;
+		}
+	fclose(f);
+	ws->fds[0] = (int)ARG(0);
+	ws->events[0] = POLLIN;
+	ws->n = 1;
+	return ws->translated;
+}
+
+/* epoll_wait and epoll_pwait (timeout in ms at ARG(3)); epoll_pwait2 (a timespec at ARG(3)). */
+static enum verdict answer_epoll_wait(struct emu_thread *th, int64_t *result)
+{
+	struct wait_set ws;
+	int ms = (int)ARG(3);
+	if (!read_epoll_set(th, &ws))
+		return NATIVE;
+	double left = await_set(th, &ws, ms < 0 ? -1 : ms / 1000.0);
+	return wait_then_native(th, result, left == 0 ? rewrite_arg(th, 3, 0) : 0);
+}
+
+static enum verdict answer_epoll_pwait2(struct emu_thread *th, int64_t *result)
+{
+	struct wait_set ws;
+	double timeout = read_timespec(th, ARG(3));
+	if (timeout < -1 || !read_epoll_set(th, &ws))
+		return NATIVE;
+	double left = await_set(th, &ws, timeout);
+	return wait_then_native(th, result, left == 0 ? pass_timeout(th, 3, 0, 0) : 0);
+}
+
 static enum verdict warn_untranslated(struct emu_thread *th, int64_t *result)
 {
 	(void)result;
@@ -1237,6 +1479,13 @@ const struct call_rule translate_rules[] = {
 	{ "sendmmsg", warn_untranslated, MAY_BLOCK },
 	{ "recvmmsg", warn_untranslated, MAY_BLOCK },
 	{ "ioctl", answer_ioctl, NEVER_BLOCKS },
+	{ "poll", answer_poll, MAY_BLOCK },
+	{ "ppoll", answer_ppoll, MAY_BLOCK },
+	{ "select", answer_select, MAY_BLOCK },
+	{ "pselect6", answer_pselect6, MAY_BLOCK },
+	{ "epoll_wait", answer_epoll_wait, MAY_BLOCK },
+	{ "epoll_pwait", answer_epoll_wait, MAY_BLOCK },
+	{ "epoll_pwait2", answer_epoll_pwait2, MAY_BLOCK },
 	{ "shutdown", answer_shutdown, NEVER_BLOCKS },
 	{ "close", answer_close, NEVER_BLOCKS },
 	/* A lock wait (F_SETLKW) may wait for another program, as the mediated rules also say. */

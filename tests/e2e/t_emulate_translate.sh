@@ -43,6 +43,20 @@ one=$("$BIN/route_time" "$EX/platform.xml" carol alice 50000)
 awk -v g="$got" -v o="$one" 'BEGIN { w = 20 * o; d = g - w; if (d < 0) d = -d; exit !(w > 0 && d / w < 0.01) }' ||
 	fail "20 round trips took $got s, SimGrid says 20 x $one s"
 
+# The epoll example: a non-blocking epoll server (a pipe in its set too), clients waiting in select with a
+# timeout first; as in mediate mode, to the microsecond.
+mark "$EX/epoll.xml" > "$WORK/epoll.xml"
+"$REPRISE" emulate --mode=mediate "$EX/platform.xml" "$WORK/epoll.xml" > "$WORK/epoll-mediate.out" 2> "$WORK/epoll-mediate.err" ||
+	fail "mediated epoll run failed: $(cat "$WORK/epoll-mediate.err")"
+"$REPRISE" emulate --mode=translate "$EX/platform.xml" "$WORK/epoll.xml" > "$WORK/epoll.out" 2> "$WORK/epoll.err" ||
+	fail "translate epoll run failed: $(cat "$WORK/epoll.err")"
+expect_grep '^server: 3 clients served, 300000 bytes echoed$' "$WORK/epoll.out"
+expect_grep '^server: the pipe was ready too$' "$WORK/epoll.out"
+[ "$(grep -c '^client: select gave 0 after 1\.000000 s$' "$WORK/epoll.out")" -eq 3 ] || fail "select did not time out after 1 simulated s"
+grep '^client: 100000 bytes echoed' "$WORK/epoll.out" | sort > "$WORK/epoll.times"
+grep '^client: 100000 bytes echoed' "$WORK/epoll-mediate.out" | sort > "$WORK/epoll-mediate.times"
+cmp -s "$WORK/epoll.times" "$WORK/epoll-mediate.times" || fail "echo times differ: $(cat "$WORK/epoll.times") / $(cat "$WORK/epoll-mediate.times")"
+
 # Python on both ends: the addresses each side sees, data intact, names, 127.0.0.1 within a host, unreachable addresses.
 cat > "$WORK/py.xml" <<XML
 <?xml version='1.0'?>
