@@ -7,6 +7,8 @@
  *                                                      SO_LINGER {1, 0}, or with bytes received and unread
  *   conn_probe peer ADDRESS PORT SEND_FIRST            connects (sending 100 bytes if SEND_FIRST), then reads
  *                                                      and writes, printing each result
+ *   conn_probe timeout SECONDS                         waits on a UDP socket nobody writes to, with
+ *                                                      SO_RCVTIMEO: when does the receive give up?
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -125,6 +128,22 @@ static int peer(const char *address, uint16_t port, int send_first)
 	return 0;
 }
 
+static int receive_timeout(double seconds)
+{
+	struct timeval tv = { (time_t)seconds, (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) };
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	char buf[16];
+	if (fd < 0 || bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+		perror("conn_probe: timeout");
+		return 1;
+	}
+	ssize_t n = recv(fd, buf, sizeof(buf), 0);
+	printf("timeout: recv: %s at %.2f\n", n < 0 ? strerror(errno) : "data", now());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -138,7 +157,9 @@ int main(int argc, char **argv)
 		return reset((uint16_t)atoi(argv[2]), argv[3]);
 	if (!strcmp(mode, "peer") && argc == 5)
 		return peer(argv[2], (uint16_t)atoi(argv[3]), atoi(argv[4]));
+	if (!strcmp(mode, "timeout") && argc == 3)
+		return receive_timeout(atof(argv[2]));
 	fprintf(stderr, "usage: conn_probe listen PORT BACKLOG ACCEPT_AFTER COUNT | connect ADDRESS PORT |\n"
-			"                  reset PORT linger|unread | peer ADDRESS PORT SEND_FIRST\n");
+			"                  reset PORT linger|unread | peer ADDRESS PORT SEND_FIRST | timeout SECONDS\n");
 	return 2;
 }

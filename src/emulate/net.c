@@ -116,6 +116,7 @@ struct sock {
 	int datagram;            /* SOCK_DGRAM: messages, no connection; connect only sets the peer */
 	int nonblock;
 	int linger_on, linger_seconds;
+	double rcv_timeout, snd_timeout; /* SO_RCVTIMEO, SO_SNDTIMEO in seconds; 0 = none */
 	enum sock_state state;
 	int bound;
 	struct in6_addr addr, peer; /* :: or ::ffff:0.0.0.0 = any */
@@ -715,6 +716,34 @@ void sock_linger(const struct sock *s, int *on, int *seconds)
 	*seconds = s->linger_seconds;
 }
 
+void sock_set_timeout(struct sock *s, int sending, double seconds)
+{
+	if (sending)
+		s->snd_timeout = seconds;
+	else
+		s->rcv_timeout = seconds;
+}
+
+/* When a blocking call with this timeout (0: none) gives up: a simulated time, or -1 for never. */
+static double deadline_after(double timeout)
+{
+	return timeout > 0 ? emu_clock() + timeout : -1;
+}
+
+/* Waits for a change, or until deadline (< 0: none); 0 when the deadline had passed already. */
+static int wait_until(double deadline)
+{
+	if (deadline < 0) {
+		emu_wait(-1);
+		return 1;
+	}
+	double left = deadline - emu_clock();
+	if (left <= 0)
+		return 0;
+	emu_wait(left);
+	return 1;
+}
+
 void sock_option_set(struct sock *s, int level, int name, const void *value, size_t len)
 {
 	struct sock_option *o = NULL;
@@ -969,8 +998,11 @@ int sock_connect(struct sock *s, const struct in6_addr *addr, uint16_t port)
 	sg_actor_start(a, handshake_main, 0, NULL);
 	if (s->nonblock)
 		return -EINPROGRESS;
+	/* Linux: a connect that SO_SNDTIMEO cuts short goes on, EINPROGRESS. */
+	double deadline = deadline_after(s->snd_timeout);
 	while (s->state == SS_CONNECTING)
-		emu_wait(-1);
+		if (!wait_until(deadline))
+			return -EINPROGRESS;
 	return s->state == SS_CONNECTED ? 0 : -sock_take_error(s);
 }
 
@@ -980,10 +1012,10 @@ int sock_accept(struct sock *s, int dontwait, struct sock **out)
 		return -EOPNOTSUPP;
 	if (s->state != SS_LISTENING)
 		return -EINVAL;
+	double deadline = deadline_after(s->rcv_timeout);
 	while (s->nbacklog == 0) {
-		if (s->nonblock || dontwait)
+		if (s->nonblock || dontwait || !wait_until(deadline))
 			return -EAGAIN;
-		emu_wait(-1);
 		if (s->state != SS_LISTENING)
 			return -EINVAL;
 	}
@@ -1010,6 +1042,7 @@ int64_t sock_send(struct sock *s, const void *buf, size_t len, int dontwait, int
 	if (s->state != SS_CONNECTED)
 		return s->state == SS_CONNECTING && !s->nonblock ? -EAGAIN : -ENOTCONN;
 	size_t done = 0;
+	double deadline = deadline_after(s->snd_timeout);
 	for (;;) {
 		struct stream *tx = s->tx;
 		int reset = take_reset_error(s);
@@ -1033,9 +1066,8 @@ int64_t sock_send(struct sock *s, const void *buf, size_t len, int dontwait, int
 		}
 		if (done == len)
 			return (int64_t)done;
-		if (s->nonblock || dontwait)
+		if (s->nonblock || dontwait || !wait_until(deadline))
 			return done ? (int64_t)done : -EAGAIN;
-		emu_wait(-1);
 	}
 }
 
@@ -1044,14 +1076,14 @@ int64_t sock_recv(struct sock *s, void *buf, size_t len, int dontwait, int peek)
 	if (s->state != SS_CONNECTED)
 		return s->state == SS_FAILED ? -sock_take_error(s) : -ENOTCONN;
 	struct stream *rx = s->rx;
+	double deadline = deadline_after(s->rcv_timeout);
 	while (rx->arrived.len == 0) {
 		if (rx->fin_arrived || s->shut_rd || len == 0)
 			return 0;
 		if (rx->reset_arrived)
 			return -take_reset_error(s);
-		if (s->nonblock || dontwait)
+		if (s->nonblock || dontwait || !wait_until(deadline))
 			return -EAGAIN;
-		emu_wait(-1);
 	}
 	size_t n = len < rx->arrived.len ? len : rx->arrived.len;
 	memcpy(buf, rx->arrived.data, n);
@@ -1261,11 +1293,10 @@ int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, int dont
 		s->order = rp_calloc(1, sizeof(*s->order));
 		s->order->refs = 1;
 	}
-	while (s->order->held + datagram_charge(len) > NET_WINDOW) {
-		if (s->nonblock || dontwait)
+	double deadline = deadline_after(s->snd_timeout);
+	while (s->order->held + datagram_charge(len) > NET_WINDOW)
+		if (s->nonblock || dontwait || !wait_until(deadline))
 			return -EAGAIN;
-		emu_wait(-1);
-	}
 	struct datagram *d = rp_malloc(sizeof(*d) + (len ? len : 1));
 	d->next = NULL;
 	d->src = addr_is_any(&s->addr) ? source_for(s->host, &to) : s->addr;
@@ -1291,12 +1322,12 @@ int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, int dont
 int64_t sock_recv_datagram(struct sock *s, void *buf, size_t len, int dontwait, int peek, struct in6_addr *addr,
 			   uint16_t *port)
 {
+	double deadline = deadline_after(s->rcv_timeout);
 	while (!s->inbox) {
 		if (s->shut_rd)
 			return 0;
-		if (s->nonblock || dontwait)
+		if (s->nonblock || dontwait || !wait_until(deadline))
 			return -EAGAIN;
-		emu_wait(-1);
 	}
 	struct datagram *d = s->inbox;
 	memcpy(buf, d->data, len < d->len ? len : d->len);

@@ -58,6 +58,8 @@ int sock_v6only(const struct sock *s);
 /* SO_LINGER: on with 0 seconds makes the close abortive (RST, unsent bytes dropped). */
 void sock_set_linger(struct sock *s, int on, int seconds);
 void sock_linger(const struct sock *s, int *on, int *seconds);
+/* SO_RCVTIMEO (sending = 0) or SO_SNDTIMEO: blocking calls give up after seconds (0: never), in simulated time. */
+void sock_set_timeout(struct sock *s, int sending, double seconds);
 /* Options with no effect on the simulation: kept as set (up to NET_OPTION_MAX bytes), for getsockopt. */
 void sock_option_set(struct sock *s, int level, int name, const void *value, size_t len);
 /* The value set, or NULL. */

@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -249,6 +250,23 @@ static int read_int_option(struct emu_thread *th, uint64_t addr, uint64_t len, i
 	return emu_read(th, addr, value, sizeof(*value)) < 0 ? -EFAULT : 0;
 }
 
+/*
+ * SO_RCVTIMEO and SO_SNDTIMEO: a struct timeval, or the same 64-bit pair for the _NEW
+ * names. As Linux: a negative time means none, microseconds out of range are EDOM.
+ */
+static int set_timeout(struct emu_thread *th, struct sock *s, int sending, uint64_t addr, uint64_t len)
+{
+	struct timeval tv;
+	if (len < sizeof(tv))
+		return -EINVAL;
+	if (emu_read(th, addr, &tv, sizeof(tv)) < 0)
+		return -EFAULT;
+	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return -EDOM;
+	sock_set_timeout(s, sending, tv.tv_sec < 0 ? 0 : (double)tv.tv_sec + (double)tv.tv_usec / 1e6);
+	return 0;
+}
+
 /* Options that shape the simulated network are applied; the rest are kept for getsockopt. */
 static int64_t set_option(struct emu_thread *th, struct sock *s, int level, int name, uint64_t addr, uint64_t len)
 {
@@ -273,8 +291,11 @@ static int64_t set_option(struct emu_thread *th, struct sock *s, int level, int 
 	if (level == SOL_SOCKET && (name == SO_SNDBUF || name == SO_RCVBUF))
 		emu_warn_once(th->t->nr, "SO_SNDBUF and SO_RCVBUF are not applied; every connection has a 4 MiB window");
 	if (level == SOL_SOCKET && (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD || name == SO_RCVTIMEO_NEW ||
-				    name == SO_SNDTIMEO_NEW))
-		emu_warn_once(th->t->nr, "SO_RCVTIMEO and SO_SNDTIMEO are not applied; blocking calls wait without a timeout");
+				    name == SO_SNDTIMEO_NEW)) {
+		int rc = set_timeout(th, s, name == SO_SNDTIMEO_OLD || name == SO_SNDTIMEO_NEW, addr, len);
+		if (rc < 0)
+			return rc;
+	}
 	uint8_t buf[NET_OPTION_MAX];
 	size_t n = len < sizeof(buf) ? (size_t)len : sizeof(buf);
 	if (emu_read(th, addr, buf, n) < 0)

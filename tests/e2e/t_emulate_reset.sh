@@ -21,6 +21,9 @@ expect_grep '^reset: closed \(unread\) at ' "$WORK/reset.out"
 awk '/^peer: recv: Connection reset/ { n++; if ($NF < 0.26) exit 1 } END { exit n != 2 }' "$WORK/reset.out" ||
 	fail "an RST came before the connection was made"
 
+# SO_RCVTIMEO: a receive nobody answers gives up after its 1.5 simulated seconds.
+expect_grep '^timeout: recv: Resource temporarily unavailable at 1\.50$' "$WORK/reset.out"
+
 # Backlog 1 holds two connections; the third SYN is dropped at 1 s and 2 s and gets in at 4 s, once
 # alice accepted at 3 s (4.26 s: its try, plus a round trip). With backlog 0 and nobody accepting, the
 # second client gives up after 6 retries: ETIMEDOUT 127 s after it began.
