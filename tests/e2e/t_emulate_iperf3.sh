@@ -39,5 +39,36 @@ for got in "$sent" "$received"; do
 		fail "iperf3 measured $got Mbit/s; SimGrid's rate for the route is $ref Mbit/s (sender $sent, receiver $received)"
 done
 echo "iperf3: sender $sent Mbit/s, receiver $received Mbit/s, SimGrid $ref Mbit/s, wall ${wall}s"
+
+# The IPv4-only server (-4: an AF_INET socket) with the client's JSON report (-J), by address: this run
+# used to hang, iperf3 polling a writable socket in a loop that took no simulated time.
+cat > "$WORK/json.xml" <<XML
+<?xml version='1.0'?>
+<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
+<platform version="4.1">
+  <actor host="alice" function="iperf3" kill_time="60"><argument value="-s"/><argument value="-4"/><argument value="-1"/></actor>
+  <actor host="bob" function="iperf3" start_time="1">
+    <argument value="-c"/><argument value="192.168.1.10"/><argument value="-t"/><argument value="5"/><argument value="-J"/>
+  </actor>
+</platform>
+XML
+"$REPRISE" emulate "$EX/platform.xml" "$WORK/json.xml" > "$WORK/json.out" 2> "$WORK/json.err" ||
+	fail "emulate failed: $(cat "$WORK/json.err")"
+expect_grep "alice: 'iperf3 -s -4 -1' started 0\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/json.err"
+# The client's JSON document is the part of the output from its opening brace to its closing one.
+python3 - "$WORK/json.out" "$ref" <<'PY' || fail "iperf3's JSON report is off: $(head -c 2000 "$WORK/json.out")"
+import json, sys
+text = open(sys.argv[1]).read()
+report = json.loads(text[text.index("{\n"):text.rindex("\n}") + 2])
+ref = float(sys.argv[2]) * 1e6
+end = report["end"]
+for side in ("sum_sent", "sum_received"):
+    got = end[side]["bits_per_second"]
+    print("iperf3 -J: %s %.1f Mbit/s" % (side, got / 1e6))
+    if abs(got - ref) / ref > 0.10:
+        sys.exit(1)
+if report["start"]["connected"][0]["remote_host"] != "192.168.1.10":
+    sys.exit(1)
+PY
 awk -v w="$wall" 'BEGIN { exit !(w < 60) }' || fail "the iperf3 run took $wall s of wall time"
 exit 0
