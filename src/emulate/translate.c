@@ -589,13 +589,40 @@ static uint64_t kernel_inq(int fd)
 }
 
 /*
+ * When a blocking call on the socket gives up with EAGAIN: SO_RCVTIMEO or SO_SNDTIMEO
+ * (option) from now, in simulated time; -1 for never.
+ */
+static double ksock_deadline(const struct ksock *ks, int option)
+{
+	struct timeval tv;
+	socklen_t len = sizeof(tv);
+	if (getsockopt(ks->fd, SOL_SOCKET, option, &tv, &len) < 0 || (tv.tv_sec == 0 && tv.tv_usec == 0))
+		return -1;
+	return emu_clock() + (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* Waits for a change until deadline (< 0: none); 0 once the deadline has passed. */
+static int wait_until(double deadline)
+{
+	if (deadline < 0) {
+		emu_wait(-1);
+		return 1;
+	}
+	double left = deadline - emu_clock();
+	if (left <= 0)
+		return 0;
+	emu_wait(left);
+	return 1;
+}
+
+/*
  * Before a TCP read: waits in simulated time until some bytes have arrived, and returns
  * how many the kernel may give; 0 when the kernel is to answer at once (the stream ended,
- * an error, nothing there for a read that may not wait, or no connection). A read that
- * may not wait waits as well when the kernel holds bytes still in flight: answering
- * EAGAIN would have the program poll again at once, forever.
+ * an error, nothing there for a read that may not wait, or no connection); -1 when the
+ * deadline passed. A read that may not wait waits as well when the kernel holds bytes
+ * still in flight: answering EAGAIN would have the program poll again at once, forever.
  */
-static uint64_t await_arrival(const struct ksock *ks, int dontwait, struct flow **incoming)
+static int64_t await_arrival(const struct ksock *ks, int dontwait, double deadline, struct flow **incoming)
 {
 	for (;;) {
 		struct flow *f;
@@ -606,26 +633,31 @@ static uint64_t await_arrival(const struct ksock *ks, int dontwait, struct flow 
 		*incoming = f;
 		uint64_t inq = kernel_inq(ks->fd), ok = arrived_part(f, inq);
 		if (inq > 0 && ok > 0)
-			return ok;
+			return (int64_t)ok;
 		if (inq == 0 && !fin_in_flight(f) &&
 		    (dontwait || (poll_now(ks->fd, POLLIN | POLLRDHUP) & (POLLIN | POLLERR | POLLHUP | POLLRDHUP))))
 			return 0;
-		emu_wait(-1);
+		if (!wait_until(deadline))
+			return -1;
 	}
 }
 
-/* Waits in simulated time until a datagram is there, unless the read may not wait. */
-static void await_datagram(const struct ksock *ks, int dontwait)
+/* Waits in simulated time until a datagram is there, unless the read may not wait; 0 when the deadline passed. */
+static int await_datagram(const struct ksock *ks, int dontwait, double deadline)
 {
 	while (!dontwait && !poll_now(ks->fd, POLLIN))
-		emu_wait(-1);
+		if (!wait_until(deadline))
+			return 0;
+	return 1;
 }
 
-/* Waits in simulated time until the socket can take more bytes (or has failed). */
-static void await_room(const struct ksock *ks)
+/* Waits in simulated time until the socket can take more bytes (or has failed); 0 when the deadline passed. */
+static int await_room(const struct ksock *ks, double deadline)
 {
 	while (!(poll_now(ks->fd, POLLOUT) & (POLLOUT | POLLERR | POLLHUP)))
-		emu_wait(-1);
+		if (!wait_until(deadline))
+			return 0;
+	return 1;
 }
 
 /* What a receive gives besides the bytes: the source, recvmsg's flags, the ancillary data's length. */
@@ -660,10 +692,12 @@ static int64_t receive(const struct ksock *ks, uint8_t *buf, size_t len, int fla
 		       struct reception *r)
 {
 	int dontwait = ks->nonblock || (flags & MSG_DONTWAIT);
+	double deadline = dontwait ? -1 : ksock_deadline(ks, SO_RCVTIMEO);
 	memset(r, 0, sizeof(*r));
 	if (!ks->stream) {
 		for (;;) {
-			await_datagram(ks, dontwait);
+			if (!await_datagram(ks, dontwait, deadline))
+				return -EAGAIN;
 			ssize_t n = receive_once(ks, buf, len, flags, control, controlcap, r);
 			if (n >= 0 || errno != EAGAIN || dontwait)
 				return n < 0 ? -errno : n;
@@ -673,8 +707,10 @@ static int64_t receive(const struct ksock *ks, uint8_t *buf, size_t len, int fla
 	for (;;) {
 		struct flow *f = NULL;
 		/* A read of no bytes returns at once, as in Linux. */
-		uint64_t ok = len ? await_arrival(ks, dontwait, &f) : 0;
-		size_t want = ok && ok < len - done ? (size_t)ok : len - done;
+		int64_t ok = len ? await_arrival(ks, dontwait, deadline, &f) : 0;
+		if (ok < 0)
+			return done ? (int64_t)done : -EAGAIN;
+		size_t want = ok && (uint64_t)ok < len - done ? (size_t)ok : len - done;
 		ssize_t n = receive_once(ks, buf + done, want, flags & ~MSG_WAITALL, control, controlcap, r);
 		if (n < 0) {
 			/* Another reader of the same socket took the bytes first: wait again. */
@@ -731,6 +767,7 @@ static int64_t transmit(struct emu_thread *th, const struct ksock *ks, const uin
 			const struct destination *to, const void *control, size_t controllen)
 {
 	int dontwait = ks->nonblock || (flags & MSG_DONTWAIT);
+	double deadline = dontwait ? -1 : ksock_deadline(ks, SO_SNDTIMEO);
 	if (!ks->stream) {
 		int rc = bind_if_unbound(th, ks);
 		if (rc < 0)
@@ -760,7 +797,10 @@ static int64_t transmit(struct emu_thread *th, const struct ksock *ks, const uin
 			err = EAGAIN;
 		if (done == len || dontwait || (!ks->stream && n >= 0))
 			break;
-		await_room(ks);
+		if (!await_room(ks, deadline)) {
+			err = EAGAIN;
+			break;
+		}
 	}
 	if (done || (len == 0 && !err))
 		return (int64_t)done;
@@ -1106,10 +1146,9 @@ static void finish_accept(struct emu_thread *th, int64_t ret)
 		show_virtual(th, ARG(1), len);
 }
 
-/* accept waits in simulated time for a connection, then takes it from the kernel at once. */
+/* accept waits in simulated time for a connection (or until SO_RCVTIMEO: EAGAIN), then takes it from the kernel at once. */
 static enum verdict answer_accept(struct emu_thread *th, int64_t *result)
 {
-	(void)result;
 	struct ksock ks;
 	if (!ksock_open(th, ARG(0), &ks))
 		return NATIVE;
@@ -1117,9 +1156,15 @@ static enum verdict answer_accept(struct emu_thread *th, int64_t *result)
 	socklen_t len = sizeof(listening);
 	if (getsockopt(ks.fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0)
 		listening = 0;
-	while (listening && !ks.nonblock && !poll_now(ks.fd, POLLIN))
-		emu_wait(-1);
+	double deadline = ksock_deadline(&ks, SO_RCVTIMEO);
+	int timed_out = 0;
+	while (listening && !ks.nonblock && !timed_out && !poll_now(ks.fd, POLLIN))
+		timed_out = !wait_until(deadline);
 	close(ks.fd);
+	if (timed_out) {
+		*result = -EAGAIN;
+		return ANSWERED;
+	}
 	th->exit_hook = finish_accept;
 	th->hook_arg = name_buffer_fits(th, ARG(1), ARG(2)) ? SHOW_NAME : 0;
 	return NATIVE;

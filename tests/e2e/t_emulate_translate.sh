@@ -118,6 +118,30 @@ mediated=$(sed -n 's/^reprise: emulate: simulated time \([0-9.]*\) s$/\1/p' "$WO
 awk -v g="$got" -v m="$mediated" 'BEGIN { d = g - m; if (d < 0) d = -d; exit !(m > 1.5 && d / m < 0.01) }' ||
 	fail "the translated python exchange ended at $got s, the mediated one at $mediated s"
 
+# SO_RCVTIMEO bounds blocking receives and accepts in simulated time.
+cat > "$WORK/timeo.xml" <<XML
+<?xml version='1.0'?>
+<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">
+<platform version="4.1">
+  <actor host="alice" function="/usr/bin/python3"><argument value="-c"/><argument value="
+import socket, struct, time
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('', 7000))
+t = socket.socket(); t.bind(('', 7000)); t.listen()
+for s in (u, t):
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack('ll', 2, 500000))
+    start = time.monotonic()
+    try:
+        s.recvfrom(10) if s is u else s.accept()
+    except BlockingIOError:
+        print('gave up after', time.monotonic() - start, flush=True)
+"/></actor>
+</platform>
+XML
+mark "$WORK/timeo.xml" > "$WORK/timeo-marked.xml"
+"$REPRISE" emulate --mode=translate "$EX/platform.xml" "$WORK/timeo-marked.xml" > "$WORK/timeo.out" 2> "$WORK/timeo.err" ||
+	fail "SO_RCVTIMEO run failed: $(cat "$WORK/timeo.err")"
+[ "$(grep -c '^gave up after 2\.5$' "$WORK/timeo.out")" -eq 2 ] || fail "SO_RCVTIMEO: $(cat "$WORK/timeo.out")"
+
 # Real programs: python3's http.server on alice, curl on carol; IPv6 (python's dual-stack probe) warned about once.
 if command -v curl > /dev/null; then
 	mkdir -p "$WORK/www"
