@@ -58,8 +58,9 @@
 #define ARG(i) (th->t->args[i])
 /* 127.R.0.0/16 holds the run's host addresses; the last one is the broadcast address. */
 #define LOOPBACK_HOSTS_MAX 65534u
-/* Scratch memory for a translated address goes this far below the stack pointer (the x86-64 red zone is 128 bytes). */
+/* Scratch memory for a translated address or timeout goes this far below the stack pointer (the x86-64 red zone is 128 bytes). */
 #define SCRATCH_BELOW_SP 1024
+/* The most buffers a vector call may pass (UIO_MAXIOV). */
 #define MAX_IOV 1024
 
 /* Reads and writes larger than this are served in parts, as a kernel may. */
