@@ -1112,8 +1112,8 @@ static enum verdict answer_connect(struct emu_thread *th, int64_t *result)
 	struct ksock ks;
 	if (!ksock_open(th, ARG(0), &ks))
 		return NATIVE;
-	uint32_t ip, lip;
-	uint16_t port, lport;
+	uint32_t ip = 0, lip = 0, pip;
+	uint16_t port = 0, lport = 0, pport;
 	int rc = read_destination(th, ARG(1), ARG(2), &ip, &port);
 	if (rc == 0)
 		rc = bind_if_unbound(th, &ks);
@@ -1122,7 +1122,8 @@ static enum verdict answer_connect(struct emu_thread *th, int64_t *result)
 	if (rc == 0)
 		rc = pass_address(th, 1, ip, port);
 	sg_host_t dst = loopback_host(ip);
-	if (rc == 0 && ks.stream) {
+	/* A connect on a connected (or connecting) stream only gets the kernel's EISCONN or EALREADY. */
+	if (rc == 0 && ks.stream && ksock_name(ks.fd, 1, &pip, &pport) == -ENOTCONN) {
 		forget_flows(lip, lport, ip, port);
 		if (!ks.nonblock && dst != th->proc->host) {
 			sg_host_sendto(th->proc->host, dst, 0);
