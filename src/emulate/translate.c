@@ -3,8 +3,8 @@
  * over loopback; reprise translates addresses and keeps the time.
  *
  * Addresses. Each simulated host has a loopback address of its own, 127.R.H.H (Linux
- * routes all of 127/8 to lo), where R comes from reprise's pid so that runs side by side
- * do not share ports, and H.H is the host's rank in the platform. Sockets are bound to
+ * routes all of 127/8 to lo), where R is a /16 no socket of the machine uses (so runs
+ * side by side do not share ports) and H.H is the host's rank in the platform. Sockets are bound to
  * their host's loopback address: the wildcard, 127.0.0.1 and the host's virtual address
  * all mean it, and an unbound socket is bound to it before it connects, listens or sends,
  * so a peer's kernel address always tells its host. Addresses going into the kernel
@@ -72,11 +72,43 @@
 
 static uint32_t run_prefix;
 
-/* 127.R.0.0 in host order, R from 1 to 254. */
+/* Whether a socket of this machine, in any state (TIME_WAIT included), has a local address in prefix/16. */
+static int prefix_in_use(uint32_t prefix)
+{
+	static const char *const tables[] = { "/proc/net/tcp", "/proc/net/udp" };
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		FILE *f = fopen(tables[t], "r");
+		if (!f)
+			continue;
+		char line[512];
+		unsigned raw;
+		int used = 0;
+		while (!used && fgets(line, sizeof(line), f))
+			used = sscanf(line, " %*u: %x:", &raw) == 1 && (ntohl(raw) & 0xffff0000u) == prefix;
+		fclose(f);
+		if (used)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * 127.R.0.0 in host order, R from 1 to 254: the first from one the pid gives that no
+ * socket uses, so that runs side by side, and the TIME_WAIT sockets of runs just ended,
+ * keep out of each other's ports.
+ */
 static uint32_t loopback_prefix(void)
 {
+	if (run_prefix)
+		return run_prefix;
+	unsigned first = (unsigned)getpid() % 254;
+	for (unsigned i = 0; i < 254 && !run_prefix; i++) {
+		uint32_t prefix = (127u << 24) | ((1 + (first + i) % 254) << 16);
+		if (!prefix_in_use(prefix))
+			run_prefix = prefix;
+	}
 	if (!run_prefix)
-		run_prefix = (127u << 24) | ((uint32_t)(1 + getpid() % 254) << 16);
+		run_prefix = (127u << 24) | ((1 + first) << 16);
 	return run_prefix;
 }
 
