@@ -101,7 +101,7 @@ clean:
 EMULATE_EXAMPLES := $(B)/examples/emulate/sleeper $(B)/examples/emulate/tcp_server $(B)/examples/emulate/tcp_client \
 	$(B)/examples/emulate/udp_server $(B)/examples/emulate/udp_client \
 	$(B)/examples/emulate/epoll_server $(B)/examples/emulate/echo_client $(B)/examples/emulate/spin \
-	$(B)/examples/emulate/ipv6_probe $(B)/examples/emulate/conn_probe $(B)/examples/emulate/timers
+	$(B)/examples/emulate/ipv6_probe $(B)/examples/emulate/conn_probe $(B)/examples/emulate/timers $(B)/examples/emulate/sigwait
 $(B)/examples/emulate/%: examples/emulate/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O1 -g -o $@ $<

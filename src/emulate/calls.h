@@ -67,6 +67,24 @@ double emu_clock(void);
  */
 int emu_signal_interrupts(struct emu_thread *th);
 uint64_t emu_signals_sent(void);
+/*
+ * For a wait that started when emu_signals_sent was *checked: whether a signal sent since
+ * would end it in the kernel now (*checked is brought up to date). Signals pending at the
+ * call's entry were delivered before it.
+ */
+int emu_signal_since(struct emu_thread *th, uint64_t *checked);
+
+/*
+ * What a socket call a signal cut short answers, as Linux's sock_intr_errno: EMU_EINTR_RESTART
+ * when it has no timeout (the kernel restarts it after a handler with SA_RESTART), EINTR otherwise.
+ */
+#define EMU_EINTR_RESTART 512
+/*
+ * Makes the answered call ending with -EMU_EINTR_RESTART end as the kernel's would: the
+ * handler runs and the call is made again if SA_RESTART says so, or the program sees EINTR.
+ * Returns the result to answer with.
+ */
+int64_t emu_interrupted_answer(struct emu_thread *th, int64_t result);
 
 /* Timers end with their process; an exec ends its POSIX timers. timers_free frees what is left. */
 void timers_exec(struct emu_process *p);

@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "arch/arch.h"
 #include "emulate/calls.h"
 #include "emulate/fdtable.h"
 #include "emulate/net.h"
@@ -78,12 +79,40 @@ static int busy_loop_wait(struct emu_thread *th, uint64_t signature)
 	return 1;
 }
 
-static void wait_for_change(int watches_kernel, double *quantum, double deadline)
+/* Whether the call gives a signal mask to wait under: ppoll, pselect6 and epoll_pwait may. */
+static int signal_mask_given(struct emu_thread *th)
 {
+	static int nr_ppoll = -2, nr_pselect6, nr_epoll_pwait;
+	if (nr_ppoll == -2) {
+		nr_ppoll = arch_syscall_nr(arch_native(), "ppoll");
+		nr_pselect6 = arch_syscall_nr(arch_native(), "pselect6");
+		nr_epoll_pwait = arch_syscall_nr(arch_native(), "epoll_pwait");
+	}
+	int nr = (int)th->t->nr;
+	if (nr == nr_ppoll)
+		return ARG(3) != 0;
+	if (nr == nr_epoll_pwait)
+		return ARG(4) != 0;
+	uint64_t mask_and_size[2];
+	return nr == nr_pselect6 && ARG(5) && emu_read(th, ARG(5), mask_and_size, sizeof(mask_and_size)) == 0 &&
+	       mask_and_size[0] != 0;
+}
+
+/*
+ * Waits for a change; returns whether a signal sent meanwhile ends the wait, which Linux
+ * never restarts for these calls (EINTR).
+ */
+static int wait_for_change(struct emu_thread *th, int watches_kernel, double *quantum, double deadline,
+			   uint64_t *signals)
+{
+	if (!emu.warned[th->t->nr] && signal_mask_given(th))
+		emu_warn_once(th->t->nr, "the signal mask given is not applied while the call waits in simulated time: "
+					 "signals it unblocks do not interrupt the wait, signals it blocks do");
 	if (watches_kernel)
 		emu_wait_polling(quantum, time_left(deadline));
 	else
 		emu_wait(time_left(deadline));
+	return emu_signal_since(th, signals);
 }
 
 static enum verdict answer_poll_common(struct emu_thread *th, int64_t *result, double timeout)
@@ -112,6 +141,7 @@ static enum verdict answer_poll_common(struct emu_thread *th, int64_t *result, d
 	}
 	double deadline = timeout < 0 ? -1 : emu_clock() + timeout;
 	double quantum = EMU_POLL_QUANTUM_FIRST;
+	uint64_t signals = emu_signals_sent();
 	int waited = 0, spun = 0;
 	for (;;) {
 		int ready = 0;
@@ -134,7 +164,10 @@ static enum verdict answer_poll_common(struct emu_thread *th, int64_t *result, d
 			*result = emu_write(th, ARG(0), fds, nfds * sizeof(*fds)) < 0 ? -EFAULT : ready;
 			break;
 		}
-		wait_for_change(kernel != 0, &quantum, deadline);
+		if (wait_for_change(th, kernel != 0, &quantum, deadline, &signals)) {
+			*result = -EINTR;
+			break;
+		}
 		waited = 1;
 	}
 	free(fds);
@@ -258,6 +291,7 @@ static enum verdict answer_select_common(struct emu_thread *th, int64_t *result,
 	}
 	double deadline = timeout < 0 ? -1 : emu_clock() + timeout;
 	double quantum = EMU_POLL_QUANTUM_FIRST;
+	uint64_t signals = emu_signals_sent();
 	int waited = 0, spun = 0;
 	for (;;) {
 		uint64_t signature;
@@ -267,7 +301,10 @@ static enum verdict answer_select_common(struct emu_thread *th, int64_t *result,
 				continue;
 			break;
 		}
-		wait_for_change(kernel, &quantum, deadline);
+		if (wait_for_change(th, kernel, &quantum, deadline, &signals)) {
+			*result = -EINTR;
+			break;
+		}
 		waited = 1;
 	}
 	for (int k = 0; k < 3 && *result >= 0; k++)
@@ -419,7 +456,7 @@ static void append_mediated_events(struct emu_thread *th, int64_t ret)
 	free(events);
 }
 
-/* epoll_wait and epoll_pwait (whose signal mask is not applied in simulated waits). */
+/* epoll_wait and epoll_pwait. */
 static enum verdict answer_epoll_wait(struct emu_thread *th, int64_t *result)
 {
 	if (ARG(0) > INT32_MAX || !fdtable_has_watches(th->proc->fds, (int)ARG(0)))
@@ -432,6 +469,7 @@ static enum verdict answer_epoll_wait(struct emu_thread *th, int64_t *result)
 	int kernel = native_epoll_watches(th->proc->pid, epfd);
 	double deadline = ms < 0 ? -1 : emu_clock() + ms / 1000.0;
 	double quantum = EMU_POLL_QUANTUM_FIRST;
+	uint64_t signals = emu_signals_sent();
 	struct epoll_event *events = rp_malloc((size_t)max * sizeof(*events));
 	enum verdict v = ANSWERED;
 	int waited = 0, spun = 0;
@@ -461,7 +499,10 @@ static enum verdict answer_epoll_wait(struct emu_thread *th, int64_t *result)
 			*result = n && emu_write(th, ARG(1), events, (size_t)n * sizeof(*events)) < 0 ? -EFAULT : n;
 			break;
 		}
-		wait_for_change(kernel, &quantum, deadline);
+		if (wait_for_change(th, kernel, &quantum, deadline, &signals)) {
+			*result = -EINTR;
+			break;
+		}
 		waited = 1;
 	}
 	free(events);

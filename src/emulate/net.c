@@ -724,24 +724,49 @@ void sock_set_timeout(struct sock *s, int sending, double seconds)
 		s->rcv_timeout = seconds;
 }
 
-/* When a blocking call with this timeout (0: none) gives up: a simulated time, or -1 for never. */
-static double deadline_after(double timeout)
+/*
+ * A blocking call's wait in simulated time: until its timeout (0: none), or until a signal
+ * sent to its caller meanwhile would end the call in the kernel.
+ */
+struct blocking_wait {
+	struct emu_thread *caller;
+	double timeout, deadline; /* deadline: simulated time, or -1 for never */
+	uint64_t signals;         /* emu_signals_sent when last looked at */
+};
+
+static struct blocking_wait wait_start(struct emu_thread *caller, double timeout)
 {
-	return timeout > 0 ? emu_clock() + timeout : -1;
+	return (struct blocking_wait){ .caller = caller, .timeout = timeout,
+				       .deadline = timeout > 0 ? emu_clock() + timeout : -1,
+				       .signals = emu_signals_sent() };
 }
 
-/* Waits for a change, or until deadline (< 0: none); 0 when the deadline had passed already. */
-static int wait_until(double deadline)
+/*
+ * Waits for a change: 1; 0 when the deadline had passed already; when a signal ends the
+ * call, what Linux's sockets answer then: restartable unless a timeout was set.
+ */
+static int wait_more(struct blocking_wait *w)
 {
-	if (deadline < 0) {
+	if (w->deadline < 0) {
 		emu_wait(-1);
-		return 1;
+	} else {
+		double left = w->deadline - emu_clock();
+		if (left <= 0)
+			return 0;
+		emu_wait(left);
 	}
-	double left = deadline - emu_clock();
-	if (left <= 0)
-		return 0;
-	emu_wait(left);
+	if (emu_signal_since(w->caller, &w->signals))
+		return w->timeout > 0 ? -EINTR : -EMU_EINTR_RESTART;
 	return 1;
+}
+
+/* For a call that could not finish at once: fails with EAGAIN, or ends for a signal, or waits (0). */
+static int wait_or_fail(struct blocking_wait *w, int nonblocking)
+{
+	if (nonblocking)
+		return -EAGAIN;
+	int rc = wait_more(w);
+	return rc == 0 ? -EAGAIN : rc < 0 ? rc : 0;
 }
 
 void sock_option_set(struct sock *s, int level, int name, const void *value, size_t len)
@@ -961,7 +986,22 @@ static int connect_datagram(struct sock *s, const struct in6_addr *addr, uint16_
 	return 0;
 }
 
-int sock_connect(struct sock *s, const struct in6_addr *addr, uint16_t port)
+/*
+ * A blocking connect's wait for its handshake. Cut short, the handshake goes on, as in
+ * Linux: by SO_SNDTIMEO, the call fails with cut_short; by a signal, with EINTR.
+ */
+static int await_connection(struct emu_thread *caller, struct sock *s, int cut_short)
+{
+	struct blocking_wait w = wait_start(caller, s->snd_timeout);
+	while (s->state == SS_CONNECTING) {
+		int rc = wait_more(&w);
+		if (rc <= 0)
+			return rc ? rc : cut_short;
+	}
+	return s->state == SS_CONNECTED ? 0 : -sock_take_error(s);
+}
+
+int sock_connect(struct emu_thread *caller, struct sock *s, const struct in6_addr *addr, uint16_t port)
 {
 	if (!family_reaches(s, addr))
 		return s->family == AF_INET ? -EAFNOSUPPORT : -ENETUNREACH;
@@ -969,8 +1009,9 @@ int sock_connect(struct sock *s, const struct in6_addr *addr, uint16_t port)
 		return connect_datagram(s, addr, port);
 	if (s->state == SS_CONNECTED)
 		return -EISCONN;
+	/* Linux: a blocking connect made again while the handshake goes on waits for it once more. */
 	if (s->state == SS_CONNECTING)
-		return s->nonblock ? -EALREADY : -EINVAL;
+		return s->nonblock ? -EALREADY : await_connection(caller, s, -EALREADY);
 	if (s->state != SS_FRESH)
 		return -EINVAL;
 	struct in6_addr dst = destination(addr);
@@ -996,26 +1037,20 @@ int sock_connect(struct sock *s, const struct in6_addr *addr, uint16_t port)
 	sg_actor_t a = sg_actor_init("handshake", s->host);
 	sg_actor_set_data(a, hs);
 	sg_actor_start(a, handshake_main, 0, NULL);
-	if (s->nonblock)
-		return -EINPROGRESS;
-	/* Linux: a connect that SO_SNDTIMEO cuts short goes on, EINPROGRESS. */
-	double deadline = deadline_after(s->snd_timeout);
-	while (s->state == SS_CONNECTING)
-		if (!wait_until(deadline))
-			return -EINPROGRESS;
-	return s->state == SS_CONNECTED ? 0 : -sock_take_error(s);
+	return s->nonblock ? -EINPROGRESS : await_connection(caller, s, -EINPROGRESS);
 }
 
-int sock_accept(struct sock *s, int dontwait, struct sock **out)
+int sock_accept(struct emu_thread *caller, struct sock *s, int dontwait, struct sock **out)
 {
 	if (s->datagram)
 		return -EOPNOTSUPP;
 	if (s->state != SS_LISTENING)
 		return -EINVAL;
-	double deadline = deadline_after(s->rcv_timeout);
+	struct blocking_wait w = wait_start(caller, s->rcv_timeout);
 	while (s->nbacklog == 0) {
-		if (s->nonblock || dontwait || !wait_until(deadline))
-			return -EAGAIN;
+		int rc = wait_or_fail(&w, s->nonblock || dontwait);
+		if (rc < 0)
+			return rc;
 		if (s->state != SS_LISTENING)
 			return -EINVAL;
 	}
@@ -1036,13 +1071,13 @@ static int take_reset_error(struct sock *s)
 	return e;
 }
 
-int64_t sock_send(struct sock *s, const void *buf, size_t len, int dontwait, int *broken)
+int64_t sock_send(struct emu_thread *caller, struct sock *s, const void *buf, size_t len, int dontwait, int *broken)
 {
 	*broken = 0;
 	if (s->state != SS_CONNECTED)
 		return s->state == SS_CONNECTING && !s->nonblock ? -EAGAIN : -ENOTCONN;
 	size_t done = 0;
-	double deadline = deadline_after(s->snd_timeout);
+	struct blocking_wait w = wait_start(caller, s->snd_timeout);
 	for (;;) {
 		struct stream *tx = s->tx;
 		int reset = take_reset_error(s);
@@ -1066,24 +1101,26 @@ int64_t sock_send(struct sock *s, const void *buf, size_t len, int dontwait, int
 		}
 		if (done == len)
 			return (int64_t)done;
-		if (s->nonblock || dontwait || !wait_until(deadline))
-			return done ? (int64_t)done : -EAGAIN;
+		int rc = wait_or_fail(&w, s->nonblock || dontwait);
+		if (rc < 0)
+			return done ? (int64_t)done : rc;
 	}
 }
 
-int64_t sock_recv(struct sock *s, void *buf, size_t len, int dontwait, int peek)
+int64_t sock_recv(struct emu_thread *caller, struct sock *s, void *buf, size_t len, int dontwait, int peek)
 {
 	if (s->state != SS_CONNECTED)
 		return s->state == SS_FAILED ? -sock_take_error(s) : -ENOTCONN;
 	struct stream *rx = s->rx;
-	double deadline = deadline_after(s->rcv_timeout);
+	struct blocking_wait w = wait_start(caller, s->rcv_timeout);
 	while (rx->arrived.len == 0) {
 		if (rx->fin_arrived || s->shut_rd || len == 0)
 			return 0;
 		if (rx->reset_arrived)
 			return -take_reset_error(s);
-		if (s->nonblock || dontwait || !wait_until(deadline))
-			return -EAGAIN;
+		int rc = wait_or_fail(&w, s->nonblock || dontwait);
+		if (rc < 0)
+			return rc;
 	}
 	size_t n = len < rx->arrived.len ? len : rx->arrived.len;
 	memcpy(buf, rx->arrived.data, n);
@@ -1272,8 +1309,8 @@ static void datagram_main(int argc, char **argv)
 	free(f);
 }
 
-int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, int dontwait, const struct in6_addr *addr,
-			   const uint16_t *port)
+int64_t sock_send_datagram(struct emu_thread *caller, struct sock *s, const void *buf, size_t len, int dontwait,
+			   const struct in6_addr *addr, const uint16_t *port)
 {
 	if (len > NET_MAX_DATAGRAM)
 		return -EMSGSIZE;
@@ -1293,10 +1330,12 @@ int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, int dont
 		s->order = rp_calloc(1, sizeof(*s->order));
 		s->order->refs = 1;
 	}
-	double deadline = deadline_after(s->snd_timeout);
-	while (s->order->held + datagram_charge(len) > NET_WINDOW)
-		if (s->nonblock || dontwait || !wait_until(deadline))
-			return -EAGAIN;
+	struct blocking_wait w = wait_start(caller, s->snd_timeout);
+	while (s->order->held + datagram_charge(len) > NET_WINDOW) {
+		int rc = wait_or_fail(&w, s->nonblock || dontwait);
+		if (rc < 0)
+			return rc;
+	}
 	struct datagram *d = rp_malloc(sizeof(*d) + (len ? len : 1));
 	d->next = NULL;
 	d->src = addr_is_any(&s->addr) ? source_for(s->host, &to) : s->addr;
@@ -1319,15 +1358,16 @@ int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, int dont
 	return (int64_t)len;
 }
 
-int64_t sock_recv_datagram(struct sock *s, void *buf, size_t len, int dontwait, int peek, struct in6_addr *addr,
-			   uint16_t *port)
+int64_t sock_recv_datagram(struct emu_thread *caller, struct sock *s, void *buf, size_t len, int dontwait, int peek,
+			   struct in6_addr *addr, uint16_t *port)
 {
-	double deadline = deadline_after(s->rcv_timeout);
+	struct blocking_wait w = wait_start(caller, s->rcv_timeout);
 	while (!s->inbox) {
 		if (s->shut_rd)
 			return 0;
-		if (s->nonblock || dontwait || !wait_until(deadline))
-			return -EAGAIN;
+		int rc = wait_or_fail(&w, s->nonblock || dontwait);
+		if (rc < 0)
+			return rc;
 	}
 	struct datagram *d = s->inbox;
 	memcpy(buf, d->data, len < d->len ? len : d->len);

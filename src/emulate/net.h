@@ -35,6 +35,7 @@
 #define NET_MAX_DATAGRAM 65507u
 
 struct sock;
+struct emu_thread;
 
 /* Gives every host its addresses; -1 with a message in err for an invalid or duplicate one. */
 int net_init(char *err, size_t errlen);
@@ -65,26 +66,30 @@ void sock_option_set(struct sock *s, int level, int name, const void *value, siz
 /* The value set, or NULL. */
 const void *sock_option_get(const struct sock *s, int level, int name, size_t *len);
 
-/* Each returns 0 (or a count) or -errno, waiting in simulated time where a real socket blocks. */
+/*
+ * Each returns 0 (or a count) or -errno, waiting in simulated time where a real socket
+ * blocks; a signal sent to caller meanwhile ends the wait as in Linux (EINTR, or
+ * -EMU_EINTR_RESTART when the call has no timeout: see emu_interrupted_answer).
+ */
 int sock_bind(struct sock *s, const struct in6_addr *addr, uint16_t port);
 /* Up to backlog + 1 connections wait to be accepted; later SYNs are dropped and retried as Linux does. */
 int sock_listen(struct sock *s, int backlog);
-int sock_connect(struct sock *s, const struct in6_addr *addr, uint16_t port);
+int sock_connect(struct emu_thread *caller, struct sock *s, const struct in6_addr *addr, uint16_t port);
 /* On success *out is a new connected socket holding one reference. */
-int sock_accept(struct sock *s, int dontwait, struct sock **out);
+int sock_accept(struct emu_thread *caller, struct sock *s, int dontwait, struct sock **out);
 /* *broken is set when the write failed with EPIPE (SIGPIPE is due). */
-int64_t sock_send(struct sock *s, const void *buf, size_t len, int dontwait, int *broken);
-int64_t sock_recv(struct sock *s, void *buf, size_t len, int dontwait, int peek);
+int64_t sock_send(struct emu_thread *caller, struct sock *s, const void *buf, size_t len, int dontwait, int *broken);
+int64_t sock_recv(struct emu_thread *caller, struct sock *s, void *buf, size_t len, int dontwait, int peek);
 /*
  * Datagram sockets: sends one message to addr:port (NULL: the connected peer) and returns
  * at once, the network carrying it meanwhile, unless the datagrams in flight fill the
  * window (then it waits, or fails with EAGAIN); receives the oldest message, truncated to
  * len, with its source, returning its full length.
  */
-int64_t sock_send_datagram(struct sock *s, const void *buf, size_t len, int dontwait, const struct in6_addr *addr,
-			   const uint16_t *port);
-int64_t sock_recv_datagram(struct sock *s, void *buf, size_t len, int dontwait, int peek, struct in6_addr *addr,
-			   uint16_t *port);
+int64_t sock_send_datagram(struct emu_thread *caller, struct sock *s, const void *buf, size_t len, int dontwait,
+			   const struct in6_addr *addr, const uint16_t *port);
+int64_t sock_recv_datagram(struct emu_thread *caller, struct sock *s, void *buf, size_t len, int dontwait, int peek,
+			   struct in6_addr *addr, uint16_t *port);
 int sock_shutdown(struct sock *s, int how);
 /* The local (peer = 0) or remote address; -ENOTCONN when there is none. */
 int sock_address(const struct sock *s, int peer, struct in6_addr *addr, uint16_t *port);

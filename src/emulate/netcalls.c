@@ -162,7 +162,7 @@ static enum verdict answer_connect(struct emu_thread *th, int64_t *result)
 	struct in6_addr addr;
 	uint16_t port;
 	int rc = read_sockaddr(th, s, ARG(1), ARG(2), &addr, &port);
-	*result = rc < 0 ? rc : sock_connect(s, &addr, port);
+	*result = rc < 0 ? rc : emu_interrupted_answer(th, sock_connect(th, s, &addr, port));
 	return ANSWERED;
 }
 
@@ -195,9 +195,9 @@ static enum verdict answer_accept(struct emu_thread *th, int64_t *result)
 		return ANSWERED;
 	}
 	struct sock *conn;
-	int rc = sock_accept(s, 0, &conn);
+	int rc = sock_accept(th, s, 0, &conn);
 	if (rc < 0) {
-		*result = rc;
+		*result = emu_interrupted_answer(th, rc);
 		return ANSWERED;
 	}
 	/* The kernel makes the new descriptor: the call becomes socket() for a placeholder. */
@@ -415,14 +415,15 @@ static const struct endpoint NO_ENDPOINT = { 0, IN6ADDR_ANY_INIT, 0 };
 static int64_t send_bytes(struct emu_thread *th, struct sock *s, const void *buf, size_t len, int flags, struct endpoint to)
 {
 	if (sock_is_datagram(s))
-		return sock_send_datagram(s, buf, len, flags & MSG_DONTWAIT, to.has ? &to.addr : NULL, to.has ? &to.port : NULL);
+		return emu_interrupted_answer(th, sock_send_datagram(th, s, buf, len, flags & MSG_DONTWAIT,
+								     to.has ? &to.addr : NULL, to.has ? &to.port : NULL));
 	if (to.has)
 		return -EISCONN;
 	int broken;
-	int64_t n = sock_send(s, buf, len, flags & MSG_DONTWAIT, &broken);
+	int64_t n = sock_send(th, s, buf, len, flags & MSG_DONTWAIT, &broken);
 	if (broken && !(flags & MSG_NOSIGNAL))
 		syscall(SYS_tgkill, th->proc->pid, th->tid, SIGPIPE);
-	return n;
+	return emu_interrupted_answer(th, n);
 }
 
 static int64_t gather(struct emu_thread *th, uint64_t iov_addr, uint64_t iovcnt, uint8_t **out)
@@ -479,17 +480,18 @@ static size_t iov_capacity(struct emu_thread *th, uint64_t iov_addr, uint64_t io
  * The read family: into buf, with where the bytes came from. For a datagram the result
  * is the bytes stored, or with MSG_TRUNC the message's full length; *truncated tells.
  */
-static int64_t recv_bytes(struct sock *s, void *buf, size_t len, int flags, struct endpoint *from, int *truncated)
+static int64_t recv_bytes(struct emu_thread *th, struct sock *s, void *buf, size_t len, int flags, struct endpoint *from,
+			  int *truncated)
 {
 	*truncated = 0;
 	if (!sock_is_datagram(s)) {
-		int64_t rc = sock_recv(s, buf, len, flags & MSG_DONTWAIT, flags & MSG_PEEK);
+		int64_t rc = sock_recv(th, s, buf, len, flags & MSG_DONTWAIT, flags & MSG_PEEK);
 		from->has = sock_address(s, 1, &from->addr, &from->port) == 0;
-		return rc;
+		return emu_interrupted_answer(th, rc);
 	}
-	int64_t full = sock_recv_datagram(s, buf, len, flags & MSG_DONTWAIT, flags & MSG_PEEK, &from->addr, &from->port);
+	int64_t full = sock_recv_datagram(th, s, buf, len, flags & MSG_DONTWAIT, flags & MSG_PEEK, &from->addr, &from->port);
 	if (full < 0)
-		return full;
+		return emu_interrupted_answer(th, full);
 	from->has = 1;
 	*truncated = (size_t)full > len;
 	return *truncated && !(flags & MSG_TRUNC) ? (int64_t)len : full;
@@ -509,7 +511,7 @@ static int64_t recv_into(struct emu_thread *th, struct sock *s, uint64_t addr, u
 	size_t n = len < MAX_IO ? (size_t)len : MAX_IO;
 	uint8_t *buf = rp_malloc(n ? n : 1);
 	int truncated;
-	int64_t rc = recv_bytes(s, buf, n, flags, from, &truncated);
+	int64_t rc = recv_bytes(th, s, buf, n, flags, from, &truncated);
 	size_t stored = rc > 0 ? ((size_t)rc < n ? (size_t)rc : n) : 0;
 	if (stored && emu_write(th, addr, buf, stored) < 0)
 		rc = -EFAULT;
@@ -576,7 +578,7 @@ static int64_t vector_recv(struct emu_thread *th, struct sock *s, uint64_t iov, 
 {
 	size_t cap = iov_capacity(th, iov, cnt);
 	uint8_t *buf = rp_malloc(cap ? cap : 1);
-	int64_t rc = recv_bytes(s, buf, cap, flags, from, truncated);
+	int64_t rc = recv_bytes(th, s, buf, cap, flags, from, truncated);
 	size_t stored = rc > 0 ? ((size_t)rc < cap ? (size_t)rc : cap) : 0;
 	if (stored && scatter(th, iov, cnt, buf, stored) < 0)
 		rc = -EFAULT;

@@ -192,6 +192,29 @@ uint64_t emu_signals_sent(void)
 	return signals_sent + emu.deaths;
 }
 
+int emu_signal_since(struct emu_thread *th, uint64_t *checked)
+{
+	if (*checked == emu_signals_sent())
+		return 0;
+	*checked = emu_signals_sent();
+	return emu_signal_interrupts(th);
+}
+
+static void let_kernel_restart(struct emu_thread *th, int64_t ret)
+{
+	(void)ret;
+	if (arch_interrupt_restartable(th->tid, th->t->nr) < 0 && errno != ESRCH)
+		rp_warn("emulate: cannot restart the interrupted call of %d: %s", (int)th->tid, strerror(errno));
+}
+
+int64_t emu_interrupted_answer(struct emu_thread *th, int64_t result)
+{
+	if (result != -EMU_EINTR_RESTART)
+		return result;
+	th->exit_hook = let_kernel_restart;
+	return -EINTR;
+}
+
 static void count_signal(struct emu_thread *th, int64_t ret)
 {
 	(void)th;
@@ -797,11 +820,8 @@ static enum verdict answer_timerfd_read(struct emu_thread *th, int64_t *result)
 			return ANSWERED;
 		}
 		/* The kernel's read, finding nothing to read, returns for the signal as Linux would. */
-		if (checked != emu_signals_sent()) {
-			checked = emu_signals_sent();
-			if (emu_signal_interrupts(th))
-				return NATIVE;
-		}
+		if (emu_signal_since(th, &checked))
+			return NATIVE;
 		emu_wait(-1);
 		if (!(tm = timerfd_at(th, ARG(0))))
 			return NATIVE;
