@@ -17,6 +17,9 @@
  *                                again waits for it and succeeds
  *   sigwait fill PORT            a send of 16 MiB on a connection to a listener of its own that never
  *                                reads, cut short by alarm(1): the bytes that found room (or EINTR)
+ *   sigwait deaf PORT            a UDP receive with SO_RCVTIMEO of 2 s, while signals that end nothing
+ *                                arrive: SIGUSR1 blocked, SIGUSR2 ignored, SIGCHLD of a child that exits,
+ *                                left to its default: the receive gives up at 2 s, EAGAIN
  *   sigwait killed PORT          accept, while a child it forked sends it SIGTERM after 1 s,
  *                                which it does not handle: it dies of it
  */
@@ -213,6 +216,35 @@ static int send_interrupted(uint16_t port)
 	return 0;
 }
 
+static int recv_undisturbed(uint16_t port)
+{
+	int fd = bound_socket(SOCK_DGRAM, port);
+	struct timeval limit = { .tv_sec = 2 };
+	check(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit)) == 0, "sigwait: setsockopt");
+	sigset_t blocked;
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGUSR1);
+	check(sigprocmask(SIG_BLOCK, &blocked, NULL) == 0, "sigwait: sigprocmask");
+	check(signal(SIGUSR2, SIG_IGN) != SIG_ERR, "sigwait: signal");
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	timer_t blocked_timer, ignored_timer;
+	check(timer_create(CLOCK_MONOTONIC, &ev, &blocked_timer) == 0, "sigwait: timer_create");
+	ev.sigev_signo = SIGUSR2;
+	check(timer_create(CLOCK_MONOTONIC, &ev, &ignored_timer) == 0, "sigwait: timer_create");
+	arm(blocked_timer, 0.5);
+	arm(ignored_timer, 0.7);
+	pid_t child = fork();
+	check(child >= 0, "sigwait: fork");
+	if (child == 0) {
+		struct timespec ts = { .tv_nsec = 300000000 };
+		nanosleep(&ts, NULL);
+		_exit(0);
+	}
+	char buf[64];
+	report("deaf: recv", recv(fd, buf, sizeof(buf), 0));
+	return 0;
+}
+
 static int killed_in_accept(uint16_t port)
 {
 	int fd = bound_socket(SOCK_STREAM, port);
@@ -245,8 +277,10 @@ int main(int argc, char **argv)
 		return connect_interrupted((uint16_t)atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "fill") == 0)
 		return send_interrupted((uint16_t)atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "deaf") == 0)
+		return recv_undisturbed((uint16_t)atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "killed") == 0)
 		return killed_in_accept((uint16_t)atoi(argv[2]));
-	fprintf(stderr, "usage: sigwait accept|recv|multiplex|restart|connect|fill|killed PORT, or sigwait send ADDRESS PORT SECONDS\n");
+	fprintf(stderr, "usage: sigwait accept|recv|multiplex|restart|connect|fill|deaf|killed PORT, or sigwait send ADDRESS PORT SECONDS\n");
 	return 2;
 }

@@ -34,10 +34,13 @@ expect_grep '^connect again: returned after 1\.000000 s, 1 signal handled, the l
 expect_grep '^fill: send: returned after 1\.000000 s, 1 signal handled, the last at 1\.000000 s$' "$WORK/run1.out"
 sent=$(sed -n 's/^fill: \([0-9]*\) of 16777216 bytes sent$/\1/p' "$WORK/run1.out")
 [ -n "$sent" ] && [ "$sent" -gt 4194304 ] && [ "$sent" -le 8388608 ] || fail "the interrupted send sent '$sent' bytes"
+# Blocked (SIGUSR1), ignored (SIGUSR2) and default-ignored (SIGCHLD) signals leave a receive alone:
+# it gives up at its SO_RCVTIMEO of 2 s.
+expect_grep '^deaf: recv: EAGAIN after 2\.000000 s, 0 signals handled, the last at 0\.000000 s$' "$WORK/run1.out"
 # SIGTERM, not handled, kills a program waiting in accept, when its child sends it.
 expect_grep "carol: '.*sigwait killed 7204' started 0\.000000 s, ended 1\.000000 s, killed by TERM$" "$WORK/run1.err"
 expect_no_grep '^killed:' "$WORK/run1.out"
-for role in 'accept 7200' 'recv 7201' 'multiplex 7202' 'restart 7203' 'connect 7205' 'fill 7206'; do
+for role in 'accept 7200' 'recv 7201' 'multiplex 7202' 'restart 7203' 'connect 7205' 'fill 7206' 'deaf 7207'; do
 	expect_grep "'.*sigwait $role' started 0\.000000 s, ended [0-9.]+ s, exited 0$" "$WORK/run1.err"
 done
 expect_grep 'simulated time 4\.130100 s$' "$WORK/run1.err"
