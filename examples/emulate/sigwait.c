@@ -20,6 +20,9 @@
  *   sigwait deaf PORT            a UDP receive with SO_RCVTIMEO of 2 s, while signals that end nothing
  *                                arrive: SIGUSR1 blocked, SIGUSR2 ignored, SIGCHLD of a child that exits,
  *                                left to its default: the receive gives up at 2 s, EAGAIN
+ *   sigwait pair PORT            two threads wait on one UDP socket, one in recv, one in poll; a POSIX
+ *                                timer's SIGUSR1 for the process ends the wait of one of them only
+ *                                (EINTR), which then sends the other the datagram it waits for
  *   sigwait killed PORT          accept, while a child it forked sends it SIGTERM after 1 s,
  *                                which it does not handle: it dies of it
  */
@@ -28,6 +31,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +249,49 @@ static int recv_undisturbed(uint16_t port)
 	return 0;
 }
 
+struct pair {
+	int fd;
+	uint16_t port;
+};
+
+/* After an EINTR, sends the other thread of the pair the datagram that ends its wait. */
+static void wake_other(const struct pair *pair)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(pair->port),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	check(sendto(pair->fd, "wake", 4, 0, (struct sockaddr *)&sin, sizeof(sin)) == 4, "sigwait: sendto");
+}
+
+static void *poll_in_pair(void *arg)
+{
+	const struct pair *pair = arg;
+	struct pollfd pfd = { .fd = pair->fd, .events = POLLIN };
+	int rc = poll(&pfd, 1, -1);
+	report("pair: poll", rc);
+	if (rc < 0)
+		wake_other(pair);
+	return NULL;
+}
+
+static int pair_interrupted(uint16_t port)
+{
+	struct pair pair = { .fd = bound_socket(SOCK_DGRAM, port), .port = port };
+	handle(SIGUSR1, 0);
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	timer_t timer;
+	check(timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0, "sigwait: timer_create");
+	pthread_t poller;
+	check(pthread_create(&poller, NULL, poll_in_pair, &pair) == 0, "sigwait: pthread_create");
+	arm(timer, 0.5);
+	char buf[64];
+	ssize_t n = recv(pair.fd, buf, sizeof(buf), 0);
+	report("pair: recv", n);
+	if (n < 0)
+		wake_other(&pair);
+	check(pthread_join(poller, NULL) == 0, "sigwait: pthread_join");
+	return 0;
+}
+
 static int killed_in_accept(uint16_t port)
 {
 	int fd = bound_socket(SOCK_STREAM, port);
@@ -279,8 +326,10 @@ int main(int argc, char **argv)
 		return send_interrupted((uint16_t)atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "deaf") == 0)
 		return recv_undisturbed((uint16_t)atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "pair") == 0)
+		return pair_interrupted((uint16_t)atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "killed") == 0)
 		return killed_in_accept((uint16_t)atoi(argv[2]));
-	fprintf(stderr, "usage: sigwait accept|recv|multiplex|restart|connect|fill|deaf|killed PORT, or sigwait send ADDRESS PORT SECONDS\n");
+	fprintf(stderr, "usage: sigwait accept|recv|multiplex|restart|connect|fill|deaf|pair|killed PORT, or sigwait send ADDRESS PORT SECONDS\n");
 	return 2;
 }

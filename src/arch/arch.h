@@ -48,10 +48,11 @@ int arch_set_syscall(pid_t tid, int64_t nr, const uint64_t args[6]);
 int arch_set_syscall_return(pid_t tid, int64_t value);
 /*
  * At a syscall-exit stop: call nr ends as one the kernel cut short for a signal and may
- * make again (ERESTARTSYS): when the handler has SA_RESTART, or no handler runs, the
- * thread makes the call again; otherwise it sees EINTR.
+ * make again: when no handler runs (the signal went to another thread), or when
+ * after_handler is set and the handler has SA_RESTART (ERESTARTSYS; else ERESTARTNOHAND),
+ * the thread makes the call again; otherwise it sees EINTR.
  */
-int arch_interrupt_restartable(pid_t tid, int64_t nr);
+int arch_interrupt_restartable(pid_t tid, int64_t nr, int after_handler);
 /* The thread's stack pointer (at an exec stop: where argc, argv, envp and auxv begin). */
 int arch_stack_pointer(pid_t tid, uint64_t *sp);
 

@@ -57,17 +57,18 @@ int arch_set_syscall_return(pid_t tid, int64_t value)
 	return poke_register(tid, offsetof(struct user_regs_struct, rax), (uint64_t)value);
 }
 
-/* The kernel's own code for a call to restart, never returned to programs. */
+/* The kernel's own codes for a call to restart, never returned to programs. */
 #define ERESTARTSYS 512
+#define ERESTARTNOHAND 514
 
-int arch_interrupt_restartable(pid_t tid, int64_t nr)
+int arch_interrupt_restartable(pid_t tid, int64_t nr, int after_handler)
 {
 	struct user_regs_struct regs;
 	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0)
 		return -1;
 	/* The kernel's signal delivery restarts a call from orig_rax, which the skipped call left at -1. */
 	regs.orig_rax = (uint64_t)nr;
-	regs.rax = (uint64_t)-ERESTARTSYS;
+	regs.rax = (uint64_t)-(after_handler ? ERESTARTSYS : ERESTARTNOHAND);
 	return ptrace(PTRACE_SETREGS, tid, 0, &regs) < 0 ? -1 : 0;
 }
 

@@ -75,14 +75,17 @@ uint64_t emu_signals_sent(void);
 int emu_signal_since(struct emu_thread *th, uint64_t *checked);
 
 /*
- * What a socket call a signal cut short answers, as Linux's sock_intr_errno: EMU_EINTR_RESTART
- * when it has no timeout (the kernel restarts it after a handler with SA_RESTART), EINTR otherwise.
+ * What a call a signal cut short answers when the kernel may make it again: when no handler
+ * runs (another thread took the signal), and for EMU_EINTR_RESTART also after a handler with
+ * SA_RESTART. Socket calls without a timeout answer EMU_EINTR_RESTART, as Linux's
+ * sock_intr_errno; waits on several descriptors without a timeout EMU_EINTR_NOHAND.
  */
 #define EMU_EINTR_RESTART 512
+#define EMU_EINTR_NOHAND 514
 /*
- * Makes the answered call ending with -EMU_EINTR_RESTART end as the kernel's would: the
- * handler runs and the call is made again if SA_RESTART says so, or the program sees EINTR.
- * Returns the result to answer with.
+ * Makes the answered call ending with one of those end as the kernel's would: the handler
+ * runs and the call is made again if that says so, or the program sees EINTR. Returns the
+ * result to answer with.
  */
 int64_t emu_interrupted_answer(struct emu_thread *th, int64_t result);
 

@@ -79,6 +79,16 @@ static int busy_loop_wait(struct emu_thread *th, uint64_t signature)
 	return 1;
 }
 
+/*
+ * What a wait a signal ended answers. Without a timeout, it is made again if the signal went
+ * to another thread of the process (in Linux it would not have ended); with one, it fails
+ * with EINTR all the same, as restarting it would begin its timeout anew.
+ */
+static int64_t interrupted(struct emu_thread *th, double deadline)
+{
+	return emu_interrupted_answer(th, deadline < 0 ? -EMU_EINTR_NOHAND : -EINTR);
+}
+
 /* Whether the call gives a signal mask to wait under: ppoll, pselect6 and epoll_pwait may. */
 static int signal_mask_given(struct emu_thread *th)
 {
@@ -99,8 +109,8 @@ static int signal_mask_given(struct emu_thread *th)
 }
 
 /*
- * Waits for a change; returns whether a signal sent meanwhile ends the wait, which Linux
- * never restarts for these calls (EINTR).
+ * Waits for a change; returns whether a signal sent meanwhile ends the wait. A handler
+ * never restarts these calls; only a signal another thread takes may (see interrupted).
  */
 static int wait_for_change(struct emu_thread *th, int watches_kernel, double *quantum, double deadline,
 			   uint64_t *signals)
@@ -165,7 +175,7 @@ static enum verdict answer_poll_common(struct emu_thread *th, int64_t *result, d
 			break;
 		}
 		if (wait_for_change(th, kernel != 0, &quantum, deadline, &signals)) {
-			*result = -EINTR;
+			*result = interrupted(th, deadline);
 			break;
 		}
 		waited = 1;
@@ -302,7 +312,7 @@ static enum verdict answer_select_common(struct emu_thread *th, int64_t *result,
 			break;
 		}
 		if (wait_for_change(th, kernel, &quantum, deadline, &signals)) {
-			*result = -EINTR;
+			*result = interrupted(th, deadline);
 			break;
 		}
 		waited = 1;
@@ -331,8 +341,8 @@ static enum verdict answer_select(struct emu_thread *th, int64_t *result)
 		timeout = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 	}
 	enum verdict v = answer_select_common(th, result, timeout, &left);
-	if (v == ANSWERED && *result >= 0 && ARG(4)) {
-		/* Linux leaves the time not slept in the timeval. */
+	if (v == ANSWERED && (*result >= 0 || *result == -EINTR) && ARG(4)) {
+		/* Linux leaves the time not slept in the timeval, also when a signal ended the wait. */
 		tv.tv_sec = (time_t)left;
 		tv.tv_usec = (suseconds_t)((left - (double)tv.tv_sec) * 1e6);
 		if (emu_write(th, ARG(4), &tv, sizeof(tv)) < 0)
@@ -350,7 +360,7 @@ static enum verdict answer_pselect6(struct emu_thread *th, int64_t *result)
 		return ANSWERED;
 	}
 	enum verdict v = answer_select_common(th, result, timeout, &left);
-	if (v == ANSWERED && *result >= 0 && ARG(4)) {
+	if (v == ANSWERED && (*result >= 0 || *result == -EINTR) && ARG(4)) {
 		struct timespec ts = { .tv_sec = (time_t)left };
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
 		if (emu_write(th, ARG(4), &ts, sizeof(ts)) < 0)
@@ -500,7 +510,7 @@ static enum verdict answer_epoll_wait(struct emu_thread *th, int64_t *result)
 			break;
 		}
 		if (wait_for_change(th, kernel, &quantum, deadline, &signals)) {
-			*result = -EINTR;
+			*result = interrupted(th, deadline);
 			break;
 		}
 		waited = 1;

@@ -203,15 +203,16 @@ int emu_signal_since(struct emu_thread *th, uint64_t *checked)
 static void let_kernel_restart(struct emu_thread *th, int64_t ret)
 {
 	(void)ret;
-	if (arch_interrupt_restartable(th->tid, th->t->nr) < 0 && errno != ESRCH)
+	if (arch_interrupt_restartable(th->tid, th->t->nr, th->hook_arg == EMU_EINTR_RESTART) < 0 && errno != ESRCH)
 		rp_warn("emulate: cannot restart the interrupted call of %d: %s", (int)th->tid, strerror(errno));
 }
 
 int64_t emu_interrupted_answer(struct emu_thread *th, int64_t result)
 {
-	if (result != -EMU_EINTR_RESTART)
+	if (result != -EMU_EINTR_RESTART && result != -EMU_EINTR_NOHAND)
 		return result;
 	th->exit_hook = let_kernel_restart;
+	th->hook_arg = (uint64_t)-result;
 	return -EINTR;
 }
 
