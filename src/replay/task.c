@@ -142,9 +142,9 @@ struct rpr_event *replay_item_store(struct replay_item *item, int exit_side, con
 	return copy;
 }
 
-/* Recycled items: enough for every queue of a few busy threads; larger stores are given back. */
+/* Recycled items: enough for the queues of a few busy threads, keeping at most 512 x 2 x 16 KiB. */
 #define POOL_MAX (8 * TASK_QUEUE_DEPTH)
-#define STORE_KEEP_MAX (64u << 10)
+#define STORE_KEEP_MAX (16u << 10)
 
 struct replay_item *item_pool_get(struct item_pool *pool, uint8_t kind)
 {
