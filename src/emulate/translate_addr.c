@@ -1,0 +1,151 @@
+/*
+ * Translate mode's address map: which loopback address stands for which simulated host,
+ * and how programs named the addresses their sockets are bound to. The one place that
+ * knows the 127.R.H.H scheme, so that the calls only ask for a host's address or the
+ * host behind an address.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "emulate/net.h"
+#include "emulate/translate.h"
+#include "util/util.h"
+
+/* 127.R.0.0/16 holds the run's host addresses; the last one is the broadcast address. */
+#define LOOPBACK_HOSTS_MAX 65534u
+
+static uint32_t run_prefix;
+
+/* Whether a socket of this machine, in any state (TIME_WAIT included), has a local address in prefix/16. */
+static int prefix_in_use(uint32_t prefix)
+{
+	static const char *const tables[] = { "/proc/net/tcp", "/proc/net/udp" };
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		FILE *f = fopen(tables[t], "r");
+		if (!f)
+			continue;
+		char line[512];
+		unsigned raw;
+		int used = 0;
+		while (!used && fgets(line, sizeof(line), f))
+			used = sscanf(line, " %*u: %x:", &raw) == 1 && (ntohl(raw) & 0xffff0000u) == prefix;
+		fclose(f);
+		if (used)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * 127.R.0.0 in host order, R from 1 to 254: the first from one the pid gives that no
+ * socket uses, so that runs side by side, and the TIME_WAIT sockets of runs just ended,
+ * keep out of each other's ports.
+ */
+static uint32_t loopback_prefix(void)
+{
+	if (run_prefix)
+		return run_prefix;
+	unsigned first = (unsigned)getpid() % 254;
+	for (unsigned i = 0; i < 254 && !run_prefix; i++) {
+		uint32_t prefix = (127u << 24) | ((1 + (first + i) % 254) << 16);
+		if (!prefix_in_use(prefix))
+			run_prefix = prefix;
+	}
+	if (!run_prefix)
+		run_prefix = (127u << 24) | ((1 + first) << 16);
+	return run_prefix;
+}
+
+uint32_t host_loopback(sg_host_t host)
+{
+	sg_host_t *hosts = sg_host_list();
+	size_t n = sg_host_count(), rank = 0;
+	while (rank < n && hosts[rank] != host)
+		rank++;
+	free(hosts);
+	return rank < n && rank < LOOPBACK_HOSTS_MAX ? loopback_prefix() | (uint32_t)(rank + 1) : 0;
+}
+
+sg_host_t loopback_host(uint32_t ip)
+{
+	if ((ip & 0xffff0000u) != loopback_prefix())
+		return NULL;
+	size_t rank = ip & 0xffffu;
+	sg_host_t *hosts = sg_host_list();
+	sg_host_t found = rank >= 1 && rank <= sg_host_count() ? hosts[rank - 1] : NULL;
+	free(hosts);
+	return found;
+}
+
+uint32_t kernel_address(sg_host_t self, uint32_t ip)
+{
+	if (ip == INADDR_ANY || (ip >> 24) == 127)
+		return host_loopback(self);
+	sg_host_t h = net_host_by_ip(ip);
+	return h ? host_loopback(h) : 0;
+}
+
+uint32_t virtual_address(uint32_t ip)
+{
+	sg_host_t h = loopback_host(ip);
+	return h ? net_host_ip(h) : ip;
+}
+
+/*
+ * How programs named the addresses their sockets are bound to, by kernel address, port
+ * and protocol: the wildcard or a 127/8 address, which getsockname gives back (the
+ * wildcard only until the socket is connected, as in Linux). Every bind updates it.
+ */
+struct naming {
+	uint32_t kernel_ip, named_ip;
+	uint16_t port;
+	int stream;
+};
+
+static struct naming *namings;
+static size_t nnamings, namings_cap;
+
+static struct naming *naming_find(uint32_t kernel_ip, uint16_t port, int stream)
+{
+	for (size_t i = 0; i < nnamings; i++)
+		if (namings[i].kernel_ip == kernel_ip && namings[i].port == port && namings[i].stream == stream)
+			return &namings[i];
+	return NULL;
+}
+
+/* The socket now bound to kernel_ip:port was named named_ip by its program (kernel_ip: by its virtual address). */
+void naming_set(uint32_t kernel_ip, uint16_t port, int stream, uint32_t named_ip)
+{
+	struct naming *n = naming_find(kernel_ip, port, stream);
+	if (named_ip == kernel_ip) {
+		if (n)
+			*n = namings[--nnamings];
+		return;
+	}
+	if (!n) {
+		if (nnamings == namings_cap) {
+			namings_cap = namings_cap ? namings_cap * 2 : 16;
+			namings = rp_realloc(namings, namings_cap * sizeof(*namings));
+		}
+		n = &namings[nnamings++];
+	}
+	*n = (struct naming){ .kernel_ip = kernel_ip, .named_ip = named_ip, .port = port, .stream = stream };
+}
+
+
+int naming_lookup(uint32_t kernel_ip, uint16_t port, int stream, uint32_t *named_ip)
+{
+	const struct naming *n = naming_find(kernel_ip, port, stream);
+	if (n)
+		*named_ip = n->named_ip;
+	return n != NULL;
+}
+
+void namings_free(void)
+{
+	free(namings);
+	namings = NULL;
+	nnamings = namings_cap = 0;
+}
