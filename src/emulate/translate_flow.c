@@ -99,8 +99,9 @@ static void carrier_main(int argc, char **argv)
 	f->fins_crossing -= fin;
 	f->readable += bytes;
 	f->carriers--;
-	emu_notify();
+	/* Settled first: the notice lets a reader run, which may settle the flow and free it. */
 	flow_settle(f);
+	emu_notify();
 }
 
 /* The queue (bytes, a FIN) leaves as one batch when the actor started for it first runs. */
