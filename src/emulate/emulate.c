@@ -28,6 +28,7 @@
 #include "emulate/driver.h"
 #include "emulate/fdtable.h"
 #include "emulate/net.h"
+#include "emulate/translate.h"
 #include "record/recorder.h"
 #include "util/util.h"
 
@@ -484,5 +485,6 @@ int cmd_emulate(int argc, char **argv)
 	names_free();
 	driver_free();
 	net_free();
+	translate_free();
 	return rc;
 }
