@@ -47,42 +47,28 @@
 #include "arch/arch.h"
 #include "emulate/calls.h"
 #include "emulate/net.h"
+#include "emulate/sockargs.h"
 #include "emulate/translate.h"
 #include "util/util.h"
 
 #define ARG(i) (th->t->args[i])
 /* Scratch memory for a translated address or timeout goes this far below the stack pointer (the x86-64 red zone is 128 bytes). */
 #define SCRATCH_BELOW_SP 1024
-/* The most buffers a vector call may pass (UIO_MAXIOV). */
-#define MAX_IOV 1024
-
-/* Reads and writes larger than this are served in parts, as a kernel may. */
-#define MAX_IO (16u << 20)
 /* Ancillary data passed through for sendmsg and recvmsg, at most. */
 #define MAX_CONTROL 65536u
 /* accept's hook_arg: the call returns a peer's address, to be made virtual. */
 #define SHOW_NAME 1u
 
+/* An IPv4 address a call passes; a null one counts as too short (EINVAL). */
 static int read_sockaddr(struct emu_thread *th, uint64_t addr, uint64_t len, struct sockaddr_in *sin)
 {
-	if (len < sizeof(*sin) || !addr)
-		return -EINVAL;
-	return emu_read(th, addr, sin, sizeof(*sin)) < 0 ? -EFAULT : 0;
+	return addr ? read_sockaddr_in(th, addr, len, sin) : -EINVAL;
 }
 
-/* Fills a (struct sockaddr *, socklen_t *) pair as the kernel does: truncated, true length. */
 static int write_sockaddr(struct emu_thread *th, uint64_t addr, uint64_t lenp, uint32_t ip, uint16_t port)
 {
-	if (!addr)
-		return 0;
-	socklen_t len;
-	if (emu_read(th, lenp, &len, sizeof(len)) < 0)
-		return -EFAULT;
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
-	socklen_t full = sizeof(sin);
-	if (emu_write(th, addr, &sin, len < full ? len : full) < 0 || emu_write(th, lenp, &full, sizeof(full)) < 0)
-		return -EFAULT;
-	return 0;
+	return write_sockaddr_pair(th, addr, lenp, &sin, sizeof(sin));
 }
 
 /* An IPv4 address the kernel wrote at addr (a buffer known to hold one) is made virtual. */
@@ -150,50 +136,6 @@ static int pass_address(struct emu_thread *th, int i, uint32_t ip, uint16_t port
 	return rewrite_arg(th, i, at) < 0 ? -ENOMEM : 0;
 }
 
-/* The buffers a program passes to a read or write call, as they are in its memory. */
-struct program_iov {
-	struct iovec iov[MAX_IOV];
-	size_t n;
-	size_t total;            /* their length, at most MAX_IO */
-};
-
-static void single_buffer(struct program_iov *pi, uint64_t addr, uint64_t len)
-{
-	pi->iov[0] = (struct iovec){ .iov_base = (void *)(uintptr_t)addr, .iov_len = len < MAX_IO ? (size_t)len : MAX_IO };
-	pi->n = 1;
-	pi->total = pi->iov[0].iov_len;
-}
-
-static int vector_buffers(struct emu_thread *th, struct program_iov *pi, uint64_t iov_addr, uint64_t iovcnt)
-{
-	if (iovcnt > MAX_IOV)
-		return -EINVAL;
-	if (iovcnt && emu_read(th, iov_addr, pi->iov, iovcnt * sizeof(pi->iov[0])) < 0)
-		return -EFAULT;
-	pi->n = iovcnt;
-	pi->total = 0;
-	for (size_t i = 0; i < iovcnt; i++) {
-		size_t room = MAX_IO - pi->total;
-		if (pi->iov[i].iov_len > room)
-			pi->iov[i].iov_len = room;
-		pi->total += pi->iov[i].iov_len;
-	}
-	return 0;
-}
-
-/* Copies len bytes between buf and the program's buffers, in order; 0 or -EFAULT. */
-static int program_copy(struct emu_thread *th, const struct program_iov *pi, uint8_t *buf, size_t len, int to_program)
-{
-	size_t at = 0;
-	for (size_t i = 0; i < pi->n && at < len; i++) {
-		size_t part = pi->iov[i].iov_len < len - at ? pi->iov[i].iov_len : len - at;
-		uint64_t addr = (uint64_t)(uintptr_t)pi->iov[i].iov_base;
-		if ((to_program ? emu_write(th, addr, buf + at, part) : emu_read(th, addr, buf + at, part)) < 0)
-			return -EFAULT;
-		at += part;
-	}
-	return 0;
-}
 /* The family of the address a program passes (len bytes at addr), or -errno. */
 static int read_family(struct emu_thread *th, uint64_t addr, uint64_t len)
 {
@@ -210,8 +152,6 @@ static int read_destination(struct emu_thread *th, uint64_t addr, uint64_t len, 
 	int rc = read_sockaddr(th, addr, len, &sin);
 	if (rc < 0)
 		return rc;
-	if (sin.sin_family != AF_INET)
-		return -EAFNOSUPPORT;
 	*ip = kernel_address(th->proc->host, ntohl(sin.sin_addr.s_addr));
 	*port = ntohs(sin.sin_port);
 	return *ip ? 0 : -ENETUNREACH;
@@ -224,7 +164,7 @@ static int64_t receive_into(struct emu_thread *th, const struct ksock *ks, const
 	uint8_t *buf = rp_malloc(pi->total ? pi->total : 1);
 	int64_t n = receive(ks, buf, pi->total, flags, control, controlcap, r);
 	size_t stored = n > 0 ? ((size_t)n < pi->total ? (size_t)n : pi->total) : 0;
-	if (stored && program_copy(th, pi, buf, stored, 1) < 0)
+	if (stored && program_iov_copy(th, pi, buf, stored, 1) < 0)
 		n = -EFAULT;
 	free(buf);
 	return n;
@@ -254,7 +194,7 @@ static int64_t receive_message(struct emu_thread *th, const struct ksock *ks, in
 	struct program_iov pi;
 	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
 		return -EFAULT;
-	int rc = vector_buffers(th, &pi, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen);
+	int rc = program_iov_read(th, &pi, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen);
 	if (rc < 0)
 		return rc;
 	size_t controlcap = mh.msg_control ? (mh.msg_controllen < MAX_CONTROL ? mh.msg_controllen : MAX_CONTROL) : 0;
@@ -298,7 +238,7 @@ static int64_t answer_send(struct emu_thread *th, const struct ksock *ks, const 
 		dest.has = 1;
 	}
 	uint8_t *buf = rp_malloc(pi->total ? pi->total : 1);
-	int64_t n = program_copy(th, pi, buf, pi->total, 0) < 0 ? -EFAULT
+	int64_t n = program_iov_copy(th, pi, buf, pi->total, 0) < 0 ? -EFAULT
 								  : transmit(th, ks, buf, pi->total, flags, &dest, control, controllen);
 	free(buf);
 	return n;
@@ -311,7 +251,7 @@ static int64_t send_message(struct emu_thread *th, const struct ksock *ks, int f
 	struct program_iov pi;
 	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
 		return -EFAULT;
-	int rc = vector_buffers(th, &pi, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen);
+	int rc = program_iov_read(th, &pi, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen);
 	if (rc < 0)
 		return rc;
 	if (mh.msg_control && mh.msg_controllen > MAX_CONTROL)
@@ -359,9 +299,9 @@ static int64_t transfer(struct emu_thread *th, const struct ksock *ks, const str
 		return c->sends ? send_message(th, ks, (int)ARG(2)) : receive_message(th, ks, (int)ARG(2));
 	struct program_iov pi;
 	if (c->buffers == ONE_BUFFER)
-		single_buffer(&pi, ARG(1), ARG(2));
+		program_iov_single(&pi, ARG(1), ARG(2));
 	else {
-		int rc = vector_buffers(th, &pi, ARG(1), ARG(2));
+		int rc = program_iov_read(th, &pi, ARG(1), ARG(2));
 		if (rc < 0)
 			return rc;
 	}
@@ -399,8 +339,6 @@ static enum verdict answer_bind(struct emu_thread *th, int64_t *result)
 		return NATIVE;
 	struct sockaddr_in sin;
 	int rc = read_sockaddr(th, ARG(1), ARG(2), &sin);
-	if (rc == 0 && sin.sin_family != AF_INET)
-		rc = -EAFNOSUPPORT;
 	if (rc == 0) {
 		uint32_t ip = ntohl(sin.sin_addr.s_addr);
 		sg_host_t self = th->proc->host;

@@ -1,0 +1,68 @@
+/*
+ * Socket call arguments in a program's memory, decoded once for the mediated and the
+ * translated answers (see sockargs.h).
+ */
+#include "emulate/sockargs.h"
+
+#include <errno.h>
+
+#include "emulate/calls.h"
+
+int read_sockaddr_in(struct emu_thread *th, uint64_t addr, uint64_t len, struct sockaddr_in *sin)
+{
+	if (len < sizeof(*sin))
+		return -EINVAL;
+	if (emu_read(th, addr, sin, sizeof(*sin)) < 0)
+		return -EFAULT;
+	return sin->sin_family == AF_INET ? 0 : -EAFNOSUPPORT;
+}
+
+int write_sockaddr_pair(struct emu_thread *th, uint64_t addr, uint64_t lenp, const void *name, socklen_t full)
+{
+	if (!addr)
+		return 0;
+	socklen_t len;
+	if (emu_read(th, lenp, &len, sizeof(len)) < 0)
+		return -EFAULT;
+	if (emu_write(th, addr, name, len < full ? len : full) < 0 || emu_write(th, lenp, &full, sizeof(full)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+void program_iov_single(struct program_iov *pi, uint64_t addr, uint64_t len)
+{
+	pi->iov[0] = (struct iovec){ .iov_base = (void *)(uintptr_t)addr,
+				     .iov_len = len < SOCKARGS_MAX_IO ? (size_t)len : SOCKARGS_MAX_IO };
+	pi->n = 1;
+	pi->total = pi->iov[0].iov_len;
+}
+
+int program_iov_read(struct emu_thread *th, struct program_iov *pi, uint64_t iov_addr, uint64_t iovcnt)
+{
+	if (iovcnt > SOCKARGS_MAX_IOV)
+		return -EINVAL;
+	if (iovcnt && emu_read(th, iov_addr, pi->iov, iovcnt * sizeof(pi->iov[0])) < 0)
+		return -EFAULT;
+	pi->n = iovcnt;
+	pi->total = 0;
+	for (size_t i = 0; i < iovcnt; i++) {
+		size_t room = SOCKARGS_MAX_IO - pi->total;
+		if (pi->iov[i].iov_len > room)
+			pi->iov[i].iov_len = room;
+		pi->total += pi->iov[i].iov_len;
+	}
+	return 0;
+}
+
+int program_iov_copy(struct emu_thread *th, const struct program_iov *pi, uint8_t *buf, size_t len, int to_program)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < pi->n && at < len; i++) {
+		size_t part = pi->iov[i].iov_len < len - at ? pi->iov[i].iov_len : len - at;
+		uint64_t addr = (uint64_t)(uintptr_t)pi->iov[i].iov_base;
+		if ((to_program ? emu_write(th, addr, buf + at, part) : emu_read(th, addr, buf + at, part)) < 0)
+			return -EFAULT;
+		at += part;
+	}
+	return 0;
+}

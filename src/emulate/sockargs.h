@@ -1,0 +1,43 @@
+/*
+ * The arguments of socket calls as they lie in a traced program's memory: addresses
+ * (struct sockaddr with its length) and the buffers a read or write names. Both ways of
+ * answering socket calls, mediated (netcalls.c) and translated (translate.c), decode
+ * them the same, as the kernel does.
+ */
+#ifndef REPRISE_EMULATE_SOCKARGS_H
+#define REPRISE_EMULATE_SOCKARGS_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "emulate/world.h"
+
+/* Reads and writes larger than this are served in parts, as a kernel may. */
+#define SOCKARGS_MAX_IO (16u << 20)
+/* The most buffers a vector call may pass (UIO_MAXIOV). */
+#define SOCKARGS_MAX_IOV 1024
+
+/* An IPv4 address a call passes (len bytes at addr): 0, -EINVAL when shorter, -EFAULT, -EAFNOSUPPORT. */
+int read_sockaddr_in(struct emu_thread *th, uint64_t addr, uint64_t len, struct sockaddr_in *sin);
+/*
+ * Fills a (struct sockaddr *, socklen_t *) pair as the kernel does: name truncated to the
+ * program's length, the true length (full) written back. Nothing when addr is 0; 0 or -EFAULT.
+ */
+int write_sockaddr_pair(struct emu_thread *th, uint64_t addr, uint64_t lenp, const void *name, socklen_t full);
+
+/* The buffers a program passes to a read or write call, as they are in its memory. */
+struct program_iov {
+	struct iovec iov[SOCKARGS_MAX_IOV];
+	size_t n;
+	size_t total;            /* their length, at most SOCKARGS_MAX_IO */
+};
+
+void program_iov_single(struct program_iov *pi, uint64_t addr, uint64_t len);
+/* The iovcnt buffers described at iov_addr: 0, -EINVAL (too many) or -EFAULT. */
+int program_iov_read(struct emu_thread *th, struct program_iov *pi, uint64_t iov_addr, uint64_t iovcnt);
+/* Copies len bytes between buf and the program's buffers, in order; 0 or -EFAULT. */
+int program_iov_copy(struct emu_thread *th, const struct program_iov *pi, uint8_t *buf, size_t len, int to_program);
+
+#endif
