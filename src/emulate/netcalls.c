@@ -25,11 +25,8 @@
 #include "emulate/calls.h"
 #include "emulate/fdtable.h"
 #include "emulate/net.h"
+#include "emulate/sockargs.h"
 #include "util/util.h"
-
-/* Reads and writes larger than this are served in parts, as a kernel may. */
-#define MAX_IO (16u << 20)
-#define MAX_IOV 1024
 
 #define ARG(i) (th->t->args[i])
 /* socket()'s exit hook: the type and flags, and this bit for AF_INET6. */
@@ -66,12 +63,9 @@ static int read_sockaddr(struct emu_thread *th, const struct sock *s, uint64_t a
 {
 	if (sock_family(s) == AF_INET) {
 		struct sockaddr_in sin;
-		if (len < sizeof(sin))
-			return -EINVAL;
-		if (emu_read(th, addr, &sin, sizeof(sin)) < 0)
-			return -EFAULT;
-		if (sin.sin_family != AF_INET)
-			return -EAFNOSUPPORT;
+		int rc = read_sockaddr_in(th, addr, len, &sin);
+		if (rc < 0)
+			return rc;
 		*out = net_addr_from_v4(ntohl(sin.sin_addr.s_addr));
 		*port = ntohs(sin.sin_port);
 		return 0;
@@ -95,16 +89,9 @@ static int read_sockaddr(struct emu_thread *th, const struct sock *s, uint64_t a
 static int write_sockaddr(struct emu_thread *th, uint64_t addr, uint64_t lenp, int family, const struct in6_addr *a,
 			  uint16_t port)
 {
-	if (!addr)
-		return 0;
-	socklen_t len;
-	if (emu_read(th, lenp, &len, sizeof(len)) < 0)
-		return -EFAULT;
 	struct sockaddr_storage ss;
 	socklen_t full = fill_sockaddr(&ss, family, a, port);
-	if (emu_write(th, addr, &ss, len < full ? len : full) < 0 || emu_write(th, lenp, &full, sizeof(full)) < 0)
-		return -EFAULT;
-	return 0;
+	return write_sockaddr_pair(th, addr, lenp, &ss, full);
 }
 
 static void register_socket(struct emu_thread *th, int64_t ret)
@@ -428,52 +415,29 @@ static int64_t send_bytes(struct emu_thread *th, struct sock *s, const void *buf
 
 static int64_t gather(struct emu_thread *th, uint64_t iov_addr, uint64_t iovcnt, uint8_t **out)
 {
-	if (iovcnt > MAX_IOV)
-		return -EINVAL;
-	struct iovec iov[MAX_IOV];
-	if (iovcnt && emu_read(th, iov_addr, iov, iovcnt * sizeof(iov[0])) < 0)
+	struct program_iov pi;
+	int rc = program_iov_read(th, &pi, iov_addr, iovcnt);
+	if (rc < 0)
+		return rc;
+	uint8_t *buf = rp_malloc(pi.total ? pi.total : 1);
+	if (program_iov_copy(th, &pi, buf, pi.total, 0) < 0) {
+		free(buf);
 		return -EFAULT;
-	size_t total = 0;
-	for (size_t i = 0; i < iovcnt; i++)
-		total += iov[i].iov_len < MAX_IO - total ? iov[i].iov_len : MAX_IO - total;
-	uint8_t *buf = rp_malloc(total ? total : 1);
-	size_t off = 0;
-	for (size_t i = 0; i < iovcnt && off < total; i++) {
-		size_t n = iov[i].iov_len < total - off ? iov[i].iov_len : total - off;
-		if (emu_read(th, (uint64_t)(uintptr_t)iov[i].iov_base, buf + off, n) < 0) {
-			free(buf);
-			return -EFAULT;
-		}
-		off += n;
 	}
 	*out = buf;
-	return (int64_t)total;
+	return (int64_t)pi.total;
 }
 
-static int scatter(struct emu_thread *th, uint64_t iov_addr, uint64_t iovcnt, const uint8_t *buf, size_t len)
+static int scatter(struct emu_thread *th, uint64_t iov_addr, uint64_t iovcnt, uint8_t *buf, size_t len)
 {
-	struct iovec iov[MAX_IOV];
-	if (iovcnt > MAX_IOV || (iovcnt && emu_read(th, iov_addr, iov, iovcnt * sizeof(iov[0])) < 0))
-		return -EFAULT;
-	size_t off = 0;
-	for (size_t i = 0; i < iovcnt && off < len; i++) {
-		size_t n = iov[i].iov_len < len - off ? iov[i].iov_len : len - off;
-		if (emu_write(th, (uint64_t)(uintptr_t)iov[i].iov_base, buf + off, n) < 0)
-			return -EFAULT;
-		off += n;
-	}
-	return 0;
+	struct program_iov pi;
+	return program_iov_read(th, &pi, iov_addr, iovcnt) < 0 || program_iov_copy(th, &pi, buf, len, 1) < 0 ? -EFAULT : 0;
 }
 
 static size_t iov_capacity(struct emu_thread *th, uint64_t iov_addr, uint64_t iovcnt)
 {
-	struct iovec iov[MAX_IOV];
-	if (iovcnt > MAX_IOV || (iovcnt && emu_read(th, iov_addr, iov, iovcnt * sizeof(iov[0])) < 0))
-		return 0;
-	size_t total = 0;
-	for (size_t i = 0; i < iovcnt; i++)
-		total += iov[i].iov_len < MAX_IO - total ? iov[i].iov_len : MAX_IO - total;
-	return total;
+	struct program_iov pi;
+	return program_iov_read(th, &pi, iov_addr, iovcnt) < 0 ? 0 : pi.total;
 }
 
 /*
@@ -499,7 +463,7 @@ static int64_t recv_bytes(struct emu_thread *th, struct sock *s, void *buf, size
 
 static int64_t send_from(struct emu_thread *th, struct sock *s, uint64_t addr, uint64_t len, int flags, struct endpoint to)
 {
-	size_t n = len < MAX_IO ? (size_t)len : MAX_IO;
+	size_t n = len < SOCKARGS_MAX_IO ? (size_t)len : SOCKARGS_MAX_IO;
 	uint8_t *buf = rp_malloc(n ? n : 1);
 	int64_t rc = emu_read(th, addr, buf, n) < 0 ? -EFAULT : send_bytes(th, s, buf, n, flags, to);
 	free(buf);
@@ -508,7 +472,7 @@ static int64_t send_from(struct emu_thread *th, struct sock *s, uint64_t addr, u
 
 static int64_t recv_into(struct emu_thread *th, struct sock *s, uint64_t addr, uint64_t len, int flags, struct endpoint *from)
 {
-	size_t n = len < MAX_IO ? (size_t)len : MAX_IO;
+	size_t n = len < SOCKARGS_MAX_IO ? (size_t)len : SOCKARGS_MAX_IO;
 	uint8_t *buf = rp_malloc(n ? n : 1);
 	int truncated;
 	int64_t rc = recv_bytes(th, s, buf, n, flags, from, &truncated);
