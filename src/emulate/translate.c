@@ -98,7 +98,8 @@ static int name_buffer_fits(struct emu_thread *th, uint64_t addr, uint64_t lenp)
  * announces the change there (announced at the entry, a change another program waits
  * for — bytes, a connection, an end of stream — would not have happened yet when it
  * looked), and stops looking at the thread as one that may be waiting in the kernel,
- * which would count the program's computing after the call as simulated waiting.
+ * which would count the program's computing after the call as simulated waiting. The
+ * driver does both for any exit hook, so this one has nothing more to do.
  */
 static void announce_at_exit(struct emu_thread *th, int64_t ret)
 {
@@ -187,14 +188,20 @@ static int64_t answer_receive(struct emu_thread *th, const struct ksock *ks, con
 	return n;
 }
 
+/* The msghdr of recvmsg or sendmsg (at ARG(1)) and the buffers it names: 0 or -errno. */
+static int read_message(struct emu_thread *th, struct msghdr *mh, struct program_iov *pi)
+{
+	if (emu_read(th, ARG(1), mh, sizeof(*mh)) < 0)
+		return -EFAULT;
+	return program_iov_read(th, pi, (uint64_t)(uintptr_t)mh->msg_iov, mh->msg_iovlen);
+}
+
 /* recvmsg: its msghdr gets the source, the ancillary data the kernel gave, and the flags. */
 static int64_t receive_message(struct emu_thread *th, const struct ksock *ks, int flags)
 {
 	struct msghdr mh;
 	struct program_iov pi;
-	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
-		return -EFAULT;
-	int rc = program_iov_read(th, &pi, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen);
+	int rc = read_message(th, &mh, &pi);
 	if (rc < 0)
 		return rc;
 	size_t controlcap = mh.msg_control ? (mh.msg_controllen < MAX_CONTROL ? mh.msg_controllen : MAX_CONTROL) : 0;
@@ -249,9 +256,7 @@ static int64_t send_message(struct emu_thread *th, const struct ksock *ks, int f
 {
 	struct msghdr mh;
 	struct program_iov pi;
-	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
-		return -EFAULT;
-	int rc = program_iov_read(th, &pi, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen);
+	int rc = read_message(th, &mh, &pi);
 	if (rc < 0)
 		return rc;
 	if (mh.msg_control && mh.msg_controllen > MAX_CONTROL)
