@@ -56,6 +56,7 @@ void connections_free(void);
 struct flow;
 struct flow *flow_get(uint32_t src_ip, uint16_t src_port, uint32_t dst_ip, uint16_t dst_port);
 void flow_charge(struct flow *f, uint64_t bytes);
+uint64_t flow_room(const struct flow *f);
 void flow_fin(struct flow *f);
 void flow_settle(struct flow *f);
 void flow_consume(struct flow *f, uint64_t bytes);

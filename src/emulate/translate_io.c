@@ -147,7 +147,7 @@ static void carry_datagram(struct emu_thread *th, const struct ksock *ks, const 
 /*
  * A send on a translated socket, made by reprise on its copy of the descriptor. A
  * blocking one waits in simulated time for room until all is sent; what the kernel takes
- * of a TCP stream is charged to its flow at once. A broken connection raises SIGPIPE in
+ * of a TCP stream is charged to its flow at once, and no more than the flow's window allows. A broken connection raises SIGPIPE in
  * the program unless it passed MSG_NOSIGNAL. Returns the count or -errno.
  */
 int64_t transmit(struct emu_thread *th, const struct ksock *ks, const uint8_t *buf, size_t len, int flags,
@@ -165,7 +165,20 @@ int64_t transmit(struct emu_thread *th, const struct ksock *ks, const uint8_t *b
 	size_t done = 0;
 	int err = 0;
 	for (;;) {
-		struct iovec v = { .iov_base = (void *)(buf + done), .iov_len = len - done };
+		struct flow *f = ks->stream ? outgoing_flow(ks) : NULL;
+		size_t part = len - done;
+		if (f && part > flow_room(f)) {
+			part = flow_room(f);
+			/* Even a non-blocking writer waits for room: the kernel already reports the socket writable. */
+			if (part == 0) {
+				if (!wait_until(deadline)) {
+					err = EAGAIN;
+					break;
+				}
+				continue;
+			}
+		}
+		struct iovec v = { .iov_base = (void *)(buf + done), .iov_len = part };
 		struct msghdr mh = { .msg_name = to->has ? &sin : NULL, .msg_namelen = to->has ? sizeof(sin) : 0,
 				     .msg_iov = &v, .msg_iovlen = 1,
 				     .msg_control = done ? NULL : (void *)control, .msg_controllen = done ? 0 : controllen };
@@ -176,7 +189,6 @@ int64_t transmit(struct emu_thread *th, const struct ksock *ks, const uint8_t *b
 		}
 		if (n > 0) {
 			done += (size_t)n;
-			struct flow *f = ks->stream ? outgoing_flow(ks) : NULL;
 			if (f)
 				flow_charge(f, (uint64_t)n);
 		}
