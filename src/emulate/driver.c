@@ -99,6 +99,23 @@ static void add_rules(const struct arch *a, const struct call_rule *rules)
 	}
 }
 
+/*
+ * The locks of the waits under way: an actor that SimGrid ends while it waits (at its
+ * kill_time, or when the simulation stops) never returns to destroy its own.
+ */
+static sg_mutex_t *wait_locks;
+static size_t nwait_locks, wait_locks_cap;
+
+static void wait_lock_forget(sg_mutex_t lock)
+{
+	for (size_t i = 0; i < nwait_locks; i++)
+		if (wait_locks[i] == lock) {
+			wait_locks[i] = wait_locks[--nwait_locks];
+			break;
+		}
+	sg_mutex_destroy(lock);
+}
+
 void driver_init(void)
 {
 	const struct arch *a = arch_native();
@@ -124,6 +141,11 @@ void driver_init(void)
 
 void driver_free(void)
 {
+	while (nwait_locks)
+		wait_lock_forget(wait_locks[nwait_locks - 1]);
+	free(wait_locks);
+	wait_locks = NULL;
+	wait_locks_cap = 0;
 	timers_free();
 	free(rules_by_nr);
 	free(emu.warned);
@@ -177,6 +199,11 @@ int emu_wait(double timeout)
 {
 	uint64_t seen = emu.generation;
 	sg_mutex_t lock = sg_mutex_init();
+	if (nwait_locks == wait_locks_cap) {
+		wait_locks_cap = wait_locks_cap ? 2 * wait_locks_cap : 16;
+		wait_locks = rp_realloc(wait_locks, wait_locks_cap * sizeof(*wait_locks));
+	}
+	wait_locks[nwait_locks++] = lock;
 	sg_mutex_lock(lock);
 	if (emu.generation == seen) {
 		if (timeout < 0)
@@ -185,7 +212,7 @@ int emu_wait(double timeout)
 			sg_cond_wait_for(emu.changed, lock, timeout);
 	}
 	sg_mutex_unlock(lock);
-	sg_mutex_destroy(lock);
+	wait_lock_forget(lock);
 	return emu.generation != seen;
 }
 
@@ -337,9 +364,28 @@ static int step_polling(struct emu_thread *th)
 	}
 }
 
-static void end_thread(struct emu_thread *th)
+/*
+ * Registered by every thread's actor, so that it runs however the actor ends: after
+ * drive() returns, or when SimGrid ends the actor at its kill_time or at the end of the
+ * simulation, where drive() never returns. A thread still traced then is left to the
+ * tracer (its events no longer reach it); a process none of whose threads is driven any
+ * more is gone for the emulation.
+ */
+static void end_thread(int failed, void *data)
 {
+	(void)failed;
+	struct emu_thread *th = data;
 	struct emu_process *p = th->proc;
+	if (th->t) {
+		th->t->user = NULL;
+		p->threads--;
+		if (p->threads == 0 && !p->ended && !p->deployed) {
+			fdtable_unref(p->fds);
+			p->fds = NULL;
+			timers_process_ended(p);
+			p->ended = 1;
+		}
+	}
 	cpu_forget(th);
 	free(th);
 	if (p->threads == 0 && p->ended && !p->deployed) {
@@ -389,14 +435,15 @@ static void drive(struct emu_thread *th)
 		emu_notify();
 	}
 	emu_notify();
-	end_thread(th);
 }
 
 static void thread_main(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	drive(sg_actor_self_get_data());
+	struct emu_thread *th = sg_actor_self_get_data();
+	sg_actor_on_exit(end_thread, th);
+	drive(th);
 }
 
 void driver_spawn_actor(struct emu_thread *th, sg_host_t host)
@@ -417,6 +464,7 @@ void driver_run_started(struct emu_process *p, pid_t pid)
 	th->t->user = th;
 	p->pid = pid;
 	p->threads = 1;
+	sg_actor_on_exit(end_thread, th);
 	drive(th);
 }
 
