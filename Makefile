@@ -80,7 +80,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit fuzz e2e
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all emulate-examples
 	@scripts/demo.sh $(B)/reprise
 
 bench: deps all programs emulate-examples
