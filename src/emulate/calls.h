@@ -34,6 +34,12 @@ extern const struct call_rule random_rules[];
 extern const struct call_rule multiplex_rules[];
 extern const struct call_rule names_rules[];
 
+/*
+ * The entry of table (n entries of size bytes, each starting with a syscall's name) for
+ * the call the thread makes, or NULL: how a rule answering several calls tells them apart.
+ */
+const void *emu_call_entry(const struct emu_thread *th, const void *table, size_t n, size_t size);
+
 /* Reads or writes the thread's memory whole; 0, or -1 (the call then fails with EFAULT). */
 int emu_read(struct emu_thread *th, uint64_t addr, void *buf, size_t len);
 int emu_write(struct emu_thread *th, uint64_t addr, const void *buf, size_t len);

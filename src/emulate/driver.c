@@ -241,6 +241,17 @@ void emu_add_process(struct emu_process *p)
 	emu.procs[emu.nprocs++] = p;
 }
 
+const void *emu_call_entry(const struct emu_thread *th, const void *table, size_t n, size_t size)
+{
+	const char *name = arch_syscall_name(arch_native(), (uint32_t)th->t->nr);
+	for (size_t i = 0; name && i < n; i++) {
+		const void *entry = (const char *)table + i * size;
+		if (strcmp(*(const char *const *)entry, name) == 0)
+			return entry;
+	}
+	return NULL;
+}
+
 int emu_read(struct emu_thread *th, uint64_t addr, void *buf, size_t len)
 {
 	return len == 0 || tracer_read(th->t, addr, buf, len) == (long)len ? 0 : -1;

@@ -483,49 +483,6 @@ static int64_t recv_into(struct emu_thread *th, struct sock *s, uint64_t addr, u
 	return rc;
 }
 
-static enum verdict answer_write(struct emu_thread *th, int64_t *result)
-{
-	struct sock *s = sock_at(th, ARG(0));
-	if (!s)
-		return NATIVE;
-	*result = send_from(th, s, ARG(1), ARG(2), 0, NO_ENDPOINT);
-	return ANSWERED;
-}
-
-static enum verdict answer_read(struct emu_thread *th, int64_t *result)
-{
-	struct sock *s = sock_at(th, ARG(0));
-	if (!s)
-		return NATIVE;
-	struct endpoint from;
-	*result = recv_into(th, s, ARG(1), ARG(2), 0, &from);
-	return ANSWERED;
-}
-
-static enum verdict answer_sendto(struct emu_thread *th, int64_t *result)
-{
-	struct sock *s = sock_at(th, ARG(0));
-	if (!s)
-		return NATIVE;
-	struct endpoint to = NO_ENDPOINT;
-	int rc = ARG(4) ? read_sockaddr(th, s, ARG(4), ARG(5), &to.addr, &to.port) : 0;
-	to.has = ARG(4) != 0;
-	*result = rc < 0 ? rc : send_from(th, s, ARG(1), ARG(2), (int)ARG(3), to);
-	return ANSWERED;
-}
-
-static enum verdict answer_recvfrom(struct emu_thread *th, int64_t *result)
-{
-	struct sock *s = sock_at(th, ARG(0));
-	if (!s)
-		return NATIVE;
-	struct endpoint from;
-	*result = recv_into(th, s, ARG(1), ARG(2), (int)ARG(3), &from);
-	if (*result >= 0 && ARG(4) && from.has && write_sockaddr(th, ARG(4), ARG(5), sock_family(s), &from.addr, from.port) < 0)
-		*result = -EFAULT;
-	return ANSWERED;
-}
-
 static int64_t vector_send(struct emu_thread *th, struct sock *s, uint64_t iov, uint64_t cnt, int flags, struct endpoint to)
 {
 	uint8_t *buf;
@@ -550,68 +507,72 @@ static int64_t vector_recv(struct emu_thread *th, struct sock *s, uint64_t iov, 
 	return rc;
 }
 
-static enum verdict answer_writev(struct emu_thread *th, int64_t *result)
+static int64_t send_message(struct emu_thread *th, struct sock *s)
 {
-	struct sock *s = sock_at(th, ARG(0));
-	if (!s)
-		return NATIVE;
-	*result = vector_send(th, s, ARG(1), ARG(2), 0, NO_ENDPOINT);
-	return ANSWERED;
-}
-
-static enum verdict answer_readv(struct emu_thread *th, int64_t *result)
-{
-	struct sock *s = sock_at(th, ARG(0));
-	if (!s)
-		return NATIVE;
-	struct endpoint from;
-	int truncated;
-	*result = vector_recv(th, s, ARG(1), ARG(2), 0, &from, &truncated);
-	return ANSWERED;
-}
-
-static enum verdict answer_sendmsg(struct emu_thread *th, int64_t *result)
-{
-	struct sock *s = sock_at(th, ARG(0));
-	if (!s)
-		return NATIVE;
 	struct msghdr mh;
 	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
-		*result = -EFAULT;
-	else {
-		struct endpoint to = NO_ENDPOINT;
-		int rc = mh.msg_name ? read_sockaddr(th, s, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, &to.addr, &to.port) : 0;
-		to.has = mh.msg_name != NULL;
-		*result = rc < 0 ? rc : vector_send(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2), to);
-	}
-	return ANSWERED;
+		return -EFAULT;
+	struct endpoint to = NO_ENDPOINT;
+	int rc = mh.msg_name ? read_sockaddr(th, s, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, &to.addr, &to.port) : 0;
+	to.has = mh.msg_name != NULL;
+	return rc < 0 ? rc : vector_send(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2), to);
 }
 
-static enum verdict answer_recvmsg(struct emu_thread *th, int64_t *result)
+static int64_t receive_message(struct emu_thread *th, struct sock *s)
 {
-	struct sock *s = sock_at(th, ARG(0));
-	if (!s)
-		return NATIVE;
 	struct msghdr mh;
-	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0) {
-		*result = -EFAULT;
-		return ANSWERED;
-	}
+	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
+		return -EFAULT;
 	struct endpoint from;
 	int truncated;
-	*result = vector_recv(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2), &from, &truncated);
-	if (*result < 0)
-		return ANSWERED;
+	int64_t rc = vector_recv(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2), &from, &truncated);
+	if (rc < 0)
+		return rc;
 	struct sockaddr_storage ss;
 	socklen_t full = fill_sockaddr(&ss, sock_family(s), &from.addr, from.port);
 	socklen_t namelen = mh.msg_name ? (mh.msg_namelen < full ? mh.msg_namelen : full) : 0;
 	if (namelen && emu_write(th, (uint64_t)(uintptr_t)mh.msg_name, &ss, namelen) < 0)
-		*result = -EFAULT;
+		rc = -EFAULT;
 	mh.msg_namelen = mh.msg_name ? full : 0;
 	mh.msg_controllen = 0;
 	mh.msg_flags = truncated ? MSG_TRUNC : 0;
 	if (emu_write(th, ARG(1), &mh, sizeof(mh)) < 0)
-		*result = -EFAULT;
+		rc = -EFAULT;
+	return rc;
+}
+
+/* read, write, readv, writev, recvfrom, sendto, recvmsg and sendmsg on a mediated socket. */
+static int64_t transfer(struct emu_thread *th, struct sock *s, const struct transfer_call *c)
+{
+	if (c->buffers == MESSAGE)
+		return c->sends ? send_message(th, s) : receive_message(th, s);
+	int flags = c->addressed ? (int)ARG(3) : 0;
+	uint64_t name = c->addressed ? ARG(4) : 0;
+	if (c->sends) {
+		struct endpoint to = NO_ENDPOINT;
+		int rc = name ? read_sockaddr(th, s, name, ARG(5), &to.addr, &to.port) : 0;
+		if (rc < 0)
+			return rc;
+		to.has = name != 0;
+		return c->buffers == IO_VECTOR ? vector_send(th, s, ARG(1), ARG(2), flags, to)
+					       : send_from(th, s, ARG(1), ARG(2), flags, to);
+	}
+	struct endpoint from;
+	int truncated;
+	int64_t rc = c->buffers == IO_VECTOR ? vector_recv(th, s, ARG(1), ARG(2), flags, &from, &truncated)
+					      : recv_into(th, s, ARG(1), ARG(2), flags, &from);
+	if (rc >= 0 && name && from.has && write_sockaddr(th, name, ARG(5), sock_family(s), &from.addr, from.port) < 0)
+		rc = -EFAULT;
+	return rc;
+}
+
+static enum verdict answer_transfer(struct emu_thread *th, int64_t *result)
+{
+	const struct transfer_call *c = transfer_call_of(th);
+	struct sock *s = c ? sock_at(th, ARG(0)) : NULL;
+	if (!s)
+		return NATIVE;
+	*result = transfer(th, s, c);
 	return ANSWERED;
 }
 
@@ -706,14 +667,14 @@ const struct call_rule net_rules[] = {
 	{ "shutdown", answer_shutdown, NEVER_BLOCKS },
 	{ "setsockopt", answer_setsockopt, NEVER_BLOCKS },
 	{ "getsockopt", answer_getsockopt, NEVER_BLOCKS },
-	{ "read", answer_read, BLOCKS_ON_FD0 },
-	{ "write", answer_write, BLOCKS_ON_FD0 },
-	{ "readv", answer_readv, BLOCKS_ON_FD0 },
-	{ "writev", answer_writev, BLOCKS_ON_FD0 },
-	{ "sendto", answer_sendto, MAY_BLOCK },
-	{ "recvfrom", answer_recvfrom, MAY_BLOCK },
-	{ "sendmsg", answer_sendmsg, MAY_BLOCK },
-	{ "recvmsg", answer_recvmsg, MAY_BLOCK },
+	{ "read", answer_transfer, BLOCKS_ON_FD0 },
+	{ "write", answer_transfer, BLOCKS_ON_FD0 },
+	{ "readv", answer_transfer, BLOCKS_ON_FD0 },
+	{ "writev", answer_transfer, BLOCKS_ON_FD0 },
+	{ "sendto", answer_transfer, MAY_BLOCK },
+	{ "recvfrom", answer_transfer, MAY_BLOCK },
+	{ "sendmsg", answer_transfer, MAY_BLOCK },
+	{ "recvmsg", answer_transfer, MAY_BLOCK },
 	{ "close", answer_close, NEVER_BLOCKS },
 	{ "dup", answer_dup, NEVER_BLOCKS },
 	{ "dup2", answer_dup, NEVER_BLOCKS },

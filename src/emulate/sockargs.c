@@ -66,3 +66,20 @@ int program_iov_copy(struct emu_thread *th, const struct program_iov *pi, uint8_
 	}
 	return 0;
 }
+
+static const struct transfer_call transfer_calls[] = {
+	{ "read", 0, ONE_BUFFER, 0 },
+	{ "write", 1, ONE_BUFFER, 0 },
+	{ "readv", 0, IO_VECTOR, 0 },
+	{ "writev", 1, IO_VECTOR, 0 },
+	{ "recvfrom", 0, ONE_BUFFER, 1 },
+	{ "sendto", 1, ONE_BUFFER, 1 },
+	{ "recvmsg", 0, MESSAGE, 0 },
+	{ "sendmsg", 1, MESSAGE, 0 },
+};
+
+const struct transfer_call *transfer_call_of(const struct emu_thread *th)
+{
+	return emu_call_entry(th, transfer_calls, sizeof(transfer_calls) / sizeof(transfer_calls[0]),
+			      sizeof(transfer_calls[0]));
+}

@@ -40,4 +40,15 @@ int program_iov_read(struct emu_thread *th, struct program_iov *pi, uint64_t iov
 /* Copies len bytes between buf and the program's buffers, in order; 0 or -EFAULT. */
 int program_iov_copy(struct emu_thread *th, const struct program_iov *pi, uint8_t *buf, size_t len, int to_program);
 
+/* The calls that move bytes: where their buffers are, and whether they pass flags and an address. */
+struct transfer_call {
+	const char *name;
+	int sends;
+	enum transfer_buffers { ONE_BUFFER, IO_VECTOR, MESSAGE } buffers;
+	int addressed;           /* flags at argument 3, an address at 4 and its length at 5 */
+};
+
+/* The row of read, write, readv, writev, recvfrom, sendto, recvmsg or sendmsg the thread calls, or NULL. */
+const struct transfer_call *transfer_call_of(const struct emu_thread *th);
+
 #endif

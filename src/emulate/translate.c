@@ -270,34 +270,6 @@ static int64_t send_message(struct emu_thread *th, const struct ksock *ks, int f
 	return n;
 }
 
-const void *call_entry(const struct emu_thread *th, const void *table, size_t n, size_t size)
-{
-	const char *name = arch_syscall_name(arch_native(), (uint32_t)th->t->nr);
-	for (size_t i = 0; name && i < n; i++) {
-		const void *entry = (const char *)table + i * size;
-		if (strcmp(*(const char *const *)entry, name) == 0)
-			return entry;
-	}
-	return NULL;
-}
-
-/* The calls that move bytes: where their buffers are, and whether they pass flags and an address. */
-static const struct transfer_call {
-	const char *name;
-	int sends;
-	enum buffers { ONE_BUFFER, IO_VECTOR, MESSAGE } buffers;
-	int addressed;           /* flags at ARG(3), an address at ARG(4) and its length at ARG(5) */
-} transfer_calls[] = {
-	{ "read", 0, ONE_BUFFER, 0 },
-	{ "write", 1, ONE_BUFFER, 0 },
-	{ "readv", 0, IO_VECTOR, 0 },
-	{ "writev", 1, IO_VECTOR, 0 },
-	{ "recvfrom", 0, ONE_BUFFER, 1 },
-	{ "sendto", 1, ONE_BUFFER, 1 },
-	{ "recvmsg", 0, MESSAGE, 0 },
-	{ "sendmsg", 1, MESSAGE, 0 },
-};
-
 static int64_t transfer(struct emu_thread *th, const struct ksock *ks, const struct transfer_call *c)
 {
 	if (c->buffers == MESSAGE)
@@ -317,8 +289,7 @@ static int64_t transfer(struct emu_thread *th, const struct ksock *ks, const str
 
 static enum verdict answer_transfer(struct emu_thread *th, int64_t *result)
 {
-	const struct transfer_call *c =
-		call_entry(th, transfer_calls, sizeof(transfer_calls) / sizeof(transfer_calls[0]), sizeof(transfer_calls[0]));
+	const struct transfer_call *c = transfer_call_of(th);
 	struct ksock ks;
 	if (!c || !ksock_open(th, ARG(0), &ks))
 		return NATIVE;

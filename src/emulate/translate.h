@@ -92,11 +92,6 @@ int64_t transmit(struct emu_thread *th, const struct ksock *ks, const uint8_t *b
 void follow_to_exit(struct emu_thread *th);
 int rewrite_arg(struct emu_thread *th, int i, uint64_t value);
 uint64_t scratch(struct emu_thread *th, size_t len);
-/*
- * The entry of table (n entries of size bytes, each starting with a syscall's name) for
- * the call the thread makes, or NULL.
- */
-const void *call_entry(const struct emu_thread *th, const void *table, size_t n, size_t size);
 
 /* poll, ppoll, select, pselect6 and the epoll waits. */
 enum verdict answer_wait(struct emu_thread *th, int64_t *result);

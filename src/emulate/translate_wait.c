@@ -187,7 +187,7 @@ static const struct wait_call {
 
 enum verdict answer_wait(struct emu_thread *th, int64_t *result)
 {
-	const struct wait_call *c = call_entry(th, wait_calls, sizeof(wait_calls) / sizeof(wait_calls[0]), sizeof(wait_calls[0]));
+	const struct wait_call *c = emu_call_entry(th, wait_calls, sizeof(wait_calls) / sizeof(wait_calls[0]), sizeof(wait_calls[0]));
 	struct wait_set ws;
 	if (!c)
 		return NATIVE;
