@@ -168,6 +168,17 @@ struct rpr_reader;
 
 enum {
 	RPR_READ_NO_DATA = 1u << 0, /* do not load region bytes (faster when only metadata is needed) */
+	/*
+	 * Leave out the bulk of what calls returned: exit-phase regions stored as blobs (file
+	 * data read, directory listings) come with data NULL; small ones stored inline (structures,
+	 * descriptor pairs) keep theirs. Saves gathering and copying bytes nobody looks at.
+	 */
+	RPR_READ_NO_EXIT_BLOBS = 1u << 1,
+	/*
+	 * Read, check and decompress the next blocks on a background thread, for a consumer
+	 * that does heavy work of its own between events (replay issuing the calls).
+	 */
+	RPR_READ_AHEAD = 1u << 2,
 };
 
 /*

@@ -12,33 +12,30 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include "reprise/trace.h"
 #include "trace/format.h"
+#include "trace/block.h"
 #include "trace/header.h"
+#include "trace/readahead.h"
 #include "trace/record.h"
 
 enum {
-	/* the current block plus recently used ones that earlier blobs live in */
-	CACHE_SLOTS = 4,
+	/*
+	 * The current block plus recently used ones that earlier blobs live in: deduplicated
+	 * contents point back tens of blocks (71 distinct older blocks in a tar x of /usr/include).
+	 */
+	CACHE_SLOTS = 16,
 	NO_SLOT = -1,
-	ERROR_SIZE = 256,
-	/* the smallest possible blob record, which bounds how many blobs a block can define */
-	MIN_BLOB_RECORD = RPR_RECORD_HEADER_SIZE + RPR_BLOB_ID_SIZE + 1,
+	ERROR_SIZE = BLOCK_ERROR_SIZE,
 };
 
-struct blob_span {
-	uint32_t offset, len; /* within the decompressed payload */
-};
+#define NOT_IN_ARENA UINT64_MAX
 
 struct cached_block {
-	size_t block; /* index into rpr_reader.blocks; meaningful when raw_len or loaded */
+	size_t block; /* index into rpr_reader.blocks; meaningful when loaded */
 	int loaded;
-	uint8_t *raw;
-	size_t raw_len, raw_cap;
-	struct blob_span *blobs;
-	size_t blobs_cap;
+	struct loaded_block lb;
 	uint64_t last_used;
 };
 
@@ -55,9 +52,9 @@ struct rpr_reader {
 
 	struct cached_block cache[CACHE_SLOTS];
 	uint64_t clock;
-	uint8_t *packed;
-	size_t packed_cap;
-	ZSTD_DCtx *dctx;
+	struct block_loader loader;
+	struct readahead *ahead; /* with RPR_READ_AHEAD, once reading started */
+	size_t ahead_next;       /* the next block to ask the read-ahead for */
 
 	size_t next_block;
 	int cur_slot;
@@ -86,45 +83,6 @@ static int fail(struct rpr_reader *r, const char *fmt, ...)
 	return -1;
 }
 
-/* Reads exactly len bytes at off: 0, or -1 (errno set; EIO for a short file). */
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-	while (len) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
-static int grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t cap2 = *cap ? *cap : 16;
-	while (cap2 < need)
-		cap2 = cap2 > SIZE_MAX / 2 ? need : cap2 * 2;
-	if (cap2 > SIZE_MAX / elem)
-		return -1;
-	void *p = realloc(*buf, cap2 * elem);
-	if (!p)
-		return -1;
-	*buf = p;
-	*cap = cap2;
-	return 0;
-}
-
 /* ---- finding the blocks ---- */
 
 static int sizes_plausible(uint32_t stored, uint32_t raw)
@@ -132,21 +90,22 @@ static int sizes_plausible(uint32_t stored, uint32_t raw)
 	return stored <= RPR_BLOCK_MAX && raw <= RPR_BLOCK_MAX;
 }
 
-/* Reads one block's header and stored payload into r->packed and checks its checksum. */
+/* Reads one block's header and stored payload into the loader's buffer and checks its checksum. */
 static int read_packed(struct rpr_reader *r, uint64_t offset, uint32_t stored, struct block_header *h)
 {
 	size_t total = RPR_BLOCK_HEADER_SIZE + (size_t)stored;
-	if (grow((void **)&r->packed, &r->packed_cap, total, 1) || read_at(r->fd, r->packed, total, offset))
+	struct block_loader *l = &r->loader;
+	if (block_grow((void **)&l->packed, &l->packed_cap, total, 1) || block_read_at(r->fd, l->packed, total, offset))
 		return -1;
-	if (rpr_block_checksum(r->packed, r->packed + RPR_BLOCK_HEADER_SIZE, stored) !=
-	    get_u64(r->packed + RPR_BLOCK_CHECKSUM_OFFSET))
+	if (rpr_block_checksum(l->packed, l->packed + RPR_BLOCK_HEADER_SIZE, stored) !=
+	    get_u64(l->packed + RPR_BLOCK_CHECKSUM_OFFSET))
 		return -1;
-	return block_header_decode(r->packed, h);
+	return block_header_decode(l->packed, h);
 }
 
 static int add_block(struct rpr_reader *r, size_t *cap, const struct block_entry *e)
 {
-	if (grow((void **)&r->blocks, cap, r->nblocks + 1, sizeof(*r->blocks)))
+	if (block_grow((void **)&r->blocks, cap, r->nblocks + 1, sizeof(*r->blocks)))
 		return -1;
 	r->blocks[r->nblocks++] = *e;
 	return 0;
@@ -162,7 +121,7 @@ static int scan_blocks(struct rpr_reader *r)
 		uint8_t raw_header[RPR_BLOCK_HEADER_SIZE];
 		struct block_header h;
 		if (r->file_size - offset < RPR_BLOCK_HEADER_SIZE ||
-		    read_at(r->fd, raw_header, sizeof(raw_header), offset) || block_header_decode(raw_header, &h))
+		    block_read_at(r->fd, raw_header, sizeof(raw_header), offset) || block_header_decode(raw_header, &h))
 			break;
 		if (h.number != r->nblocks || !sizes_plausible(h.stored_size, h.raw_size) ||
 		    h.first_blob != next_blob || r->file_size - offset - RPR_BLOCK_HEADER_SIZE < h.stored_size)
@@ -188,7 +147,7 @@ static int load_index(struct rpr_reader *r)
 {
 	uint8_t trailer[RPR_TRAILER_SIZE];
 	if (r->file_size - r->data_start < RPR_TRAILER_SIZE + RPR_INDEX_HEAD_SIZE + RPR_CHECKSUM_SIZE ||
-	    read_at(r->fd, trailer, sizeof(trailer), r->file_size - RPR_TRAILER_SIZE) ||
+	    block_read_at(r->fd, trailer, sizeof(trailer), r->file_size - RPR_TRAILER_SIZE) ||
 	    memcmp(trailer, RPR_TRAILER_MAGIC, 8) != 0 ||
 	    rpr_checksum(trailer, RPR_TRAILER_SIZE - RPR_CHECKSUM_SIZE) != get_u64(trailer + 24))
 		return -1;
@@ -201,7 +160,7 @@ static int load_index(struct rpr_reader *r)
 	if (!index)
 		return -1;
 	int rc = -1;
-	if (read_at(r->fd, index, index_size, index_offset) || memcmp(index, RPR_INDEX_MAGIC, 4) != 0 ||
+	if (block_read_at(r->fd, index, index_size, index_offset) || memcmp(index, RPR_INDEX_MAGIC, 4) != 0 ||
 	    rpr_checksum(index, index_size - RPR_CHECKSUM_SIZE) != get_u64(index + index_size - RPR_CHECKSUM_SIZE))
 		goto out;
 	uint32_t entry_size = get_u32(index + 4);
@@ -243,101 +202,46 @@ static int block_error(struct rpr_reader *r, size_t k, const char *what)
 	return fail(r, "block %zu %s at offset %llu", k, what, (unsigned long long)r->blocks[k].offset);
 }
 
-static int decompress(struct rpr_reader *r, size_t k, const struct block_header *h, struct cached_block *c)
+static int loader_failed(struct rpr_reader *r)
 {
-	const uint8_t *payload = r->packed + RPR_BLOCK_HEADER_SIZE;
-	if (grow((void **)&c->raw, &c->raw_cap, h->raw_size ? h->raw_size : 1, 1))
-		return fail(r, "out of memory");
-	if (h->codec == RPR_CODEC_STORED) {
-		if (h->stored_size != h->raw_size)
-			return block_error(r, k, "has inconsistent sizes");
-		memcpy(c->raw, payload, h->raw_size);
-	} else if (h->codec == RPR_CODEC_ZSTD) {
-		size_t n = ZSTD_decompressDCtx(r->dctx, c->raw, h->raw_size, payload, h->stored_size);
-		if (ZSTD_isError(n) || n != h->raw_size)
-			return block_error(r, k, "cannot be decompressed");
-	} else {
-		return block_error(r, k, "uses an unknown compression method");
-	}
-	c->raw_len = h->raw_size;
-	return 0;
-}
-
-/* Checks the record framing and the blob numbering, noting where each blob's bytes are. */
-static int index_records(struct rpr_reader *r, size_t k, struct cached_block *c)
-{
-	const struct block_entry *e = &r->blocks[k];
-	if (e->blobs > c->raw_len / MIN_BLOB_RECORD)
-		return block_error(r, k, "is malformed");
-	if (grow((void **)&c->blobs, &c->blobs_cap, e->blobs ? e->blobs : 1, sizeof(*c->blobs)))
-		return fail(r, "out of memory");
-	size_t pos = 0;
-	uint32_t events = 0, blobs = 0;
-	struct record rec;
-	int rc;
-	while ((rc = record_next(c->raw, c->raw_len, &pos, &rec)) > 0) {
-		if (rec.kind != RPR_RECORD_BLOB) {
-			events++;
-			continue;
-		}
-		uint64_t id;
-		const uint8_t *data;
-		size_t len;
-		if (blobs == e->blobs || record_blob_decode(&rec, &id, &data, &len) || id != e->first_blob + blobs)
-			return block_error(r, k, "is malformed");
-		c->blobs[blobs].offset = (uint32_t)(data - c->raw);
-		c->blobs[blobs].len = (uint32_t)len;
-		blobs++;
-	}
-	if (rc < 0 || events != e->events || blobs != e->blobs)
-		return block_error(r, k, "is malformed");
-	return 0;
-}
-
-/* Reads block k into r->packed and checks it against its checksum and the index; *h gets its header. */
-static int check_block(struct rpr_reader *r, size_t k, struct block_header *h)
-{
-	const struct block_entry *e = &r->blocks[k];
-	if (grow((void **)&r->packed, &r->packed_cap, RPR_BLOCK_HEADER_SIZE + (size_t)e->stored_size, 1))
-		return fail(r, "out of memory");
-	if (read_at(r->fd, r->packed, RPR_BLOCK_HEADER_SIZE + (size_t)e->stored_size, e->offset))
-		return block_error(r, k, errno == EIO ? "is truncated" : strerror(errno));
-	if (rpr_block_checksum(r->packed, r->packed + RPR_BLOCK_HEADER_SIZE, e->stored_size) !=
-	    get_u64(r->packed + RPR_BLOCK_CHECKSUM_OFFSET))
-		return block_error(r, k, "checksum mismatch");
-	if (block_header_decode(r->packed, h) || h->number != k || h->stored_size != e->stored_size ||
-	    h->raw_size != e->raw_size || h->events != e->events || h->blobs != e->blobs ||
-	    h->first_blob != e->first_blob || h->min_ts != e->min_ts || h->max_ts != e->max_ts)
-		return block_error(r, k, "does not match the index");
-	return 0;
+	return fail(r, "%s", r->loader.err);
 }
 
 static int load_block(struct rpr_reader *r, size_t k, struct cached_block *c)
 {
-	struct block_header h;
 	c->loaded = 0;
-	if (check_block(r, k, &h) || decompress(r, k, &h, c) || index_records(r, k, c))
-		return -1;
+	if (block_load(&r->loader, k, &c->lb))
+		return loader_failed(r);
 	c->block = k;
 	c->loaded = 1;
 	return 0;
 }
 
+/* The slot to load a block into: an empty one, else the least recently used, never the current block. */
+static int victim_slot(const struct rpr_reader *r)
+{
+	int victim = NO_SLOT;
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		const struct cached_block *c = &r->cache[i];
+		if (i == r->cur_slot)
+			continue;
+		if (victim == NO_SLOT || !c->loaded || (r->cache[victim].loaded && c->last_used < r->cache[victim].last_used))
+			victim = i;
+	}
+	return victim;
+}
+
 /* The cache slot holding block k, loading it if needed without evicting the current block. */
 static int slot_for(struct rpr_reader *r, size_t k)
 {
-	int victim = NO_SLOT;
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		struct cached_block *c = &r->cache[i];
 		if (c->loaded && c->block == k) {
 			c->last_used = ++r->clock;
 			return i;
 		}
-		if (i == r->cur_slot)
-			continue;
-		if (victim == NO_SLOT || !c->loaded || (r->cache[victim].loaded && c->last_used < r->cache[victim].last_used))
-			victim = i;
 	}
+	int victim = victim_slot(r);
 	if (load_block(r, k, &r->cache[victim]))
 		return NO_SLOT;
 	r->cache[victim].last_used = ++r->clock;
@@ -363,48 +267,80 @@ static int find_blob(struct rpr_reader *r, uint64_t id, size_t *block)
 	return 0;
 }
 
+/* The cache slot and bytes of blob `id`, defined before block `current`'s event being decoded. */
+static int blob_bytes(struct rpr_reader *r, size_t current, uint64_t id, const uint8_t **data, uint32_t *len)
+{
+	size_t k;
+	if (find_blob(r, id, &k) || k > current)
+		return block_error(r, current, "refers to a blob that is not defined before it");
+	int slot = slot_for(r, k);
+	if (slot == NO_SLOT)
+		return -1;
+	const struct cached_block *c = &r->cache[slot];
+	struct blob_span span = c->lb.blobs[id - r->blocks[k].first_blob];
+	*data = c->lb.raw + span.offset;
+	*len = span.len;
+	return 0;
+}
+
 /* Appends the `want` bytes of the blob chain starting at `id` to the arena. */
 static int gather_blob(struct rpr_reader *r, size_t current, uint64_t id, uint64_t want, size_t *used)
 {
 	while (want) {
-		size_t k;
-		if (find_blob(r, id, &k) || k > current)
-			return block_error(r, current, "refers to a blob that is not defined before it");
-		int slot = slot_for(r, k);
-		if (slot == NO_SLOT)
+		const uint8_t *data;
+		uint32_t len;
+		if (blob_bytes(r, current, id, &data, &len))
 			return -1;
-		const struct cached_block *c = &r->cache[slot];
-		struct blob_span span = c->blobs[id - r->blocks[k].first_blob];
-		if (span.len > want)
+		if (len > want)
 			return block_error(r, current, "refers to a blob of the wrong size");
-		if (grow((void **)&r->arena, &r->arena_cap, *used + span.len, 1))
+		if (block_grow((void **)&r->arena, &r->arena_cap, *used + len, 1))
 			return fail(r, "out of memory");
-		memcpy(r->arena + *used, c->raw + span.offset, span.len);
-		*used += span.len;
-		want -= span.len;
+		memcpy(r->arena + *used, data, len);
+		*used += len;
+		want -= len;
 		id++;
 	}
 	return 0;
 }
 
+static int wanted(const struct rpr_reader *r, const struct rpr_region *reg)
+{
+	return reg->blob && reg->stored && !(reg->phase == RPR_PHASE_EXIT && (r->flags & RPR_READ_NO_EXIT_BLOBS));
+}
+
+/*
+ * A content that is one blob of the block being decoded is handed out where it lies
+ * (the block stays loaded until the next event); others are gathered into the arena.
+ */
 static int resolve_blobs(struct rpr_reader *r, size_t current)
 {
 	size_t used = 0;
 	uint64_t total = 0;
 	for (uint32_t i = 0; i < r->ev.nregions; i++) {
 		struct rpr_region *reg = &r->regions[i];
-		if (!reg->blob || !reg->stored)
+		r->arena_offsets[i] = NOT_IN_ARENA;
+		if (!wanted(r, reg))
 			continue;
 		if (reg->stored > RPR_MAX_EVENT_DATA - total)
 			return block_error(r, current, "holds an event with too much data");
 		total += reg->stored;
+		const struct block_entry *b = &r->blocks[current];
+		if (reg->blob >= b->first_blob && reg->blob - b->first_blob < b->blobs) {
+			uint32_t len;
+			if (blob_bytes(r, current, reg->blob, &reg->data, &len))
+				return -1;
+			if (len == reg->stored)
+				continue;
+			if (len > reg->stored)
+				return block_error(r, current, "refers to a blob of the wrong size");
+		}
 		r->arena_offsets[i] = used;
 		if (gather_blob(r, current, reg->blob, reg->stored, &used))
 			return -1;
 	}
-	/* pointers are set last: the arena may move while it grows */
+	/* arena pointers are set last: the arena may move while it grows */
 	for (uint32_t i = 0; i < r->ev.nregions; i++)
-		if (r->regions[i].blob && r->regions[i].stored)
+		if (r->arena_offsets[i] != NOT_IN_ARENA)
 			r->regions[i].data = r->arena + r->arena_offsets[i];
 	return 0;
 }
@@ -415,8 +351,8 @@ static int decode_event(struct rpr_reader *r, size_t current, const struct recor
 	if (n < 0)
 		return block_error(r, current, "holds a malformed event");
 	size_t need = n ? (size_t)n : 1;
-	if (grow((void **)&r->regions, &r->regions_cap, need, sizeof(*r->regions)) ||
-	    grow((void **)&r->arena_offsets, &r->arena_offsets_cap, need, sizeof(*r->arena_offsets)))
+	if (block_grow((void **)&r->regions, &r->regions_cap, need, sizeof(*r->regions)) ||
+	    block_grow((void **)&r->arena_offsets, &r->arena_offsets_cap, need, sizeof(*r->arena_offsets)))
 		return fail(r, "out of memory");
 	if (record_event_decode(rec, &r->ev, r->regions))
 		return block_error(r, current, "holds a malformed event");
@@ -428,15 +364,64 @@ static int decode_event(struct rpr_reader *r, size_t current, const struct recor
 	return resolve_blobs(r, current);
 }
 
+/* Block k or the first after it that has events: blocks of blobs alone are loaded when an event needs their bytes. */
+static size_t next_event_block(const struct rpr_reader *r, size_t k)
+{
+	while (k < r->nblocks && !r->blocks[k].events)
+		k++;
+	return k;
+}
+
+/* Keeps the read-ahead asking for the event blocks after the one being read. */
+static void ask_ahead(struct rpr_reader *r)
+{
+	for (;;) {
+		r->ahead_next = next_event_block(r, r->ahead_next);
+		if (r->ahead_next >= r->nblocks || readahead_want(r->ahead, r->ahead_next))
+			return;
+		r->ahead_next++;
+	}
+}
+
+/* The slot of block k, the next to read events from: from the read-ahead when it has it. */
+static int next_slot(struct rpr_reader *r, size_t k)
+{
+	if (!(r->flags & RPR_READ_AHEAD))
+		return slot_for(r, k);
+	if (!r->ahead && !(r->ahead = readahead_start(r->fd, r->blocks))) {
+		fail(r, "cannot start the read-ahead thread");
+		return NO_SLOT;
+	}
+	int victim = victim_slot(r);
+	struct cached_block *c = &r->cache[victim];
+	c->loaded = 0;
+	int got = readahead_take(r->ahead, k, &c->lb, r->err, sizeof(r->err));
+	if (got < 0) {
+		r->failed = 1;
+		return NO_SLOT;
+	}
+	if (!got) {
+		if (load_block(r, k, c))
+			return NO_SLOT;
+		r->ahead_next = k + 1;
+	}
+	c->block = k;
+	c->loaded = 1;
+	c->last_used = ++r->clock;
+	ask_ahead(r);
+	return victim;
+}
+
 int rpr_reader_next(struct rpr_reader *r, const struct rpr_event **ev)
 {
 	if (r->failed)
 		return -1;
 	for (;;) {
 		if (r->cur_slot == NO_SLOT) {
+			r->next_block = next_event_block(r, r->next_block);
 			if (r->next_block >= r->nblocks)
 				return 0;
-			int slot = slot_for(r, r->next_block);
+			int slot = next_slot(r, r->next_block);
 			if (slot == NO_SLOT)
 				return -1;
 			r->cur_slot = slot;
@@ -446,7 +431,7 @@ int rpr_reader_next(struct rpr_reader *r, const struct rpr_event **ev)
 		const struct cached_block *c = &r->cache[r->cur_slot];
 		struct record rec;
 		/* the framing was checked when the block was loaded */
-		if (record_next(c->raw, c->raw_len, &r->cur_pos, &rec) <= 0) {
+		if (record_next(c->lb.raw, c->lb.raw_len, &r->cur_pos, &rec) <= 0) {
 			r->cur_slot = NO_SLOT;
 			continue;
 		}
@@ -464,8 +449,8 @@ int rpr_reader_verify(struct rpr_reader *r)
 {
 	struct block_header h;
 	for (size_t k = 0; k < r->nblocks; k++)
-		if (check_block(r, k, &h))
-			return -1;
+		if (block_check(&r->loader, k, &h))
+			return loader_failed(r);
 	return 0;
 }
 
@@ -476,6 +461,8 @@ int rpr_reader_seek_time(struct rpr_reader *r, uint64_t ts_ns)
 		k++;
 	r->next_block = k;
 	r->cur_slot = NO_SLOT;
+	if (r->ahead)
+		readahead_drop_all(r->ahead);
 	r->failed = 0;
 	r->err[0] = '\0';
 	return 0;
@@ -497,7 +484,7 @@ static int read_header(struct rpr_reader *r, char *err, size_t errlen)
 {
 	uint8_t prefix[RPR_HEADER_PREFIX_SIZE + 4];
 	size_t prefix_len = r->file_size < sizeof(prefix) ? (size_t)r->file_size : sizeof(prefix);
-	if (read_at(r->fd, prefix, prefix_len, 0))
+	if (block_read_at(r->fd, prefix, prefix_len, 0))
 		return open_error(err, errlen, "%s", strerror(errno));
 	size_t size = header_size_from_prefix(prefix, prefix_len, err, errlen);
 	if (!size)
@@ -507,7 +494,7 @@ static int read_header(struct rpr_reader *r, char *err, size_t errlen)
 	uint8_t *buf = malloc(size);
 	if (!buf)
 		return open_error(err, errlen, "out of memory");
-	int rc = read_at(r->fd, buf, size, 0) ? open_error(err, errlen, "%s", strerror(errno))
+	int rc = block_read_at(r->fd, buf, size, 0) ? open_error(err, errlen, "%s", strerror(errno))
 					      : header_decode(buf, size, &r->hdr, err, errlen);
 	free(buf);
 	r->data_start = size;
@@ -536,7 +523,7 @@ struct rpr_reader *rpr_reader_open(const char *path, unsigned flags, char *err, 
 	r->file_size = (uint64_t)st.st_size;
 	if (read_header(r, err, errlen))
 		goto fail;
-	if (!(r->dctx = ZSTD_createDCtx())) {
+	if (block_loader_init(&r->loader, r->fd, NULL)) {
 		open_error(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -544,6 +531,7 @@ struct rpr_reader *rpr_reader_open(const char *path, unsigned flags, char *err, 
 		open_error(err, errlen, "out of memory");
 		goto fail;
 	}
+	r->loader.blocks = r->blocks;
 	return r;
 fail:
 	rpr_reader_close(r);
@@ -585,16 +573,14 @@ void rpr_reader_close(struct rpr_reader *r)
 {
 	if (!r)
 		return;
+	readahead_stop(r->ahead);
 	if (r->fd >= 0)
 		close(r->fd);
 	header_release(&r->hdr);
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		free(r->cache[i].raw);
-		free(r->cache[i].blobs);
-	}
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		loaded_block_release(&r->cache[i].lb);
 	free(r->blocks);
-	free(r->packed);
-	ZSTD_freeDCtx(r->dctx);
+	block_loader_release(&r->loader);
 	free(r->regions);
 	free(r->arena_offsets);
 	free(r->arena);

@@ -480,6 +480,106 @@ static void test_many_blocks_and_seek(void **state)
 	rpr_reader_close(r);
 }
 
+/* ---- read-ahead, leaving out what calls returned ---- */
+
+enum { AHEAD_CALLS = 5000, AHEAD_IN = 3000, AHEAD_OUT = 2000, AHEAD_REPEATS = 50 };
+
+/* Call i: an entry with a buffer the program passed (contents repeating every AHEAD_REPEATS calls, so
+ * later blocks point back at blobs of the first ones), an exit with a returned buffer and a small struct. */
+static void ahead_events(uint64_t i, struct rpr_event ev[2], struct rpr_region reg[3], uint8_t *in, uint8_t *out,
+			 uint8_t *small)
+{
+	fill_pattern(in, AHEAD_IN, (uint32_t)(i % AHEAD_REPEATS));
+	fill_pattern(out, AHEAD_OUT, (uint32_t)i + 7777);
+	fill_pattern(small, 16, (uint32_t)i + 99999);
+	reg[0] = (struct rpr_region){ .phase = RPR_PHASE_ENTER, .arg = 1, .addr = 0x1000, .size = AHEAD_IN,
+				      .stored = AHEAD_IN, .data = in };
+	reg[1] = (struct rpr_region){ .phase = RPR_PHASE_EXIT, .arg = 1, .addr = 0x9000, .size = AHEAD_OUT,
+				      .stored = AHEAD_OUT, .data = out };
+	reg[2] = (struct rpr_region){ .phase = RPR_PHASE_EXIT, .arg = 2, .addr = 0x20000, .size = 16, .stored = 16,
+				      .data = small };
+	ev[0] = (struct rpr_event){ .kind = RPR_EV_SYSCALL_ENTER, .seq = 2 * i, .ts_ns = 10 * i, .pid = 5, .tid = 5,
+				    .u.enter.nr = 1, .nregions = 1, .regions = &reg[0] };
+	ev[1] = (struct rpr_event){ .kind = RPR_EV_SYSCALL_EXIT, .seq = 2 * i + 1, .ts_ns = 10 * i + 5, .pid = 5,
+				    .tid = 5, .u.exit = { .nr = 1, .ret = AHEAD_OUT, .enter_seq = 2 * i },
+				    .nregions = 2, .regions = &reg[1] };
+}
+
+static void write_ahead_trace(const char *path)
+{
+	static uint8_t in[AHEAD_IN], out[AHEAD_OUT];
+	uint8_t small[16];
+	struct rpr_writer *w = open_writer(path);
+	for (uint64_t i = 0; i < AHEAD_CALLS; i++) {
+		struct rpr_event ev[2];
+		struct rpr_region reg[3];
+		ahead_events(i, ev, reg, in, out, small);
+		assert_int_equal(rpr_writer_append(w, &ev[0]), 0);
+		assert_int_equal(rpr_writer_append(w, &ev[1]), 0);
+	}
+	close_writer(w);
+}
+
+/* Reads the whole trace with these flags, checking every event and its bytes. */
+static void read_ahead_trace(const char *path, unsigned flags)
+{
+	static uint8_t in[AHEAD_IN], out[AHEAD_OUT];
+	uint8_t small[16];
+	struct rpr_reader *r = open_reader(path, flags);
+	struct rpr_reader_info info;
+	rpr_reader_get_info(r, &info);
+	assert_true(info.blocks >= 8);
+	const struct rpr_event *got;
+	for (uint64_t i = 0; i < AHEAD_CALLS; i++) {
+		struct rpr_event want[2];
+		struct rpr_region reg[3];
+		ahead_events(i, want, reg, in, out, small);
+		for (int k = 0; k < 2; k++) {
+			assert_int_equal(rpr_reader_next(r, &got), 1);
+			if (k == 1 && (flags & RPR_READ_NO_EXIT_BLOBS)) {
+				/* the returned buffer is left out; the small struct, stored inline, is not */
+				assert_null(got->regions[0].data);
+				assert_int_equal(got->regions[0].stored, AHEAD_OUT);
+				assert_region(&got->regions[1], &reg[2], 1);
+				continue;
+			}
+			assert_event(got, &want[k], 1);
+		}
+	}
+	assert_int_equal(rpr_reader_next(r, &got), 0);
+	rpr_reader_close(r);
+}
+
+static void test_read_ahead_and_exit_blobs(void **state)
+{
+	(void)state;
+	const char *path = tmp_path("ahead.rpr");
+	write_ahead_trace(path);
+	read_ahead_trace(path, 0);
+	read_ahead_trace(path, RPR_READ_AHEAD);
+	read_ahead_trace(path, RPR_READ_NO_EXIT_BLOBS);
+	read_ahead_trace(path, RPR_READ_AHEAD | RPR_READ_NO_EXIT_BLOBS);
+
+	/* seeking drops what was read ahead: reading resumes where the seek says */
+	struct rpr_reader *r = open_reader(path, RPR_READ_AHEAD);
+	const struct rpr_event *ev;
+	assert_int_equal(rpr_reader_next(r, &ev), 1);
+	uint64_t target = 10 * (AHEAD_CALLS * 3 / 4);
+	assert_int_equal(rpr_reader_seek_time(r, target), 0);
+	assert_int_equal(rpr_reader_next(r, &ev), 1);
+	assert_true(ev->ts_ns <= target && ev->seq > 2 * (AHEAD_CALLS / 2));
+	uint64_t last = ev->seq;
+	while (rpr_reader_next(r, &ev) == 1) {
+		assert_int_equal(ev->seq, last + 1);
+		last = ev->seq;
+	}
+	assert_int_equal(last, 2 * AHEAD_CALLS - 1);
+	assert_int_equal(rpr_reader_seek_time(r, 0), 0);
+	assert_int_equal(rpr_reader_next(r, &ev), 1);
+	assert_int_equal(ev->seq, 0);
+	rpr_reader_close(r);
+}
+
 /* ---- hand-built traces: forward compatibility ---- */
 
 struct raw_trace {
@@ -715,20 +815,24 @@ static void test_flipped_byte_in_middle_block(void **state)
 	spill(path, bytes, len);
 	save_seed("flipped.rpr", bytes, len);
 
-	struct rpr_reader *r = open_reader(path, 0);
-	const struct rpr_event *ev;
-	int rc, n = 0;
-	while ((rc = rpr_reader_next(r, &ev)) == 1)
-		n++;
-	assert_int_equal(rc, -1);
-	assert_int_equal(n, 100);
 	char want[128];
 	snprintf(want, sizeof(want), "block 1 checksum mismatch at offset %llu", (unsigned long long)offset);
-	assert_string_equal(rpr_reader_error(r), want);
-	rpr_reader_close(r);
+	/* the same error whether the block was loaded in turn or by the read-ahead thread */
+	unsigned flags[] = { 0, RPR_READ_AHEAD };
+	for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+		struct rpr_reader *r = open_reader(path, flags[f]);
+		const struct rpr_event *ev;
+		int rc, n = 0;
+		while ((rc = rpr_reader_next(r, &ev)) == 1)
+			n++;
+		assert_int_equal(rc, -1);
+		assert_int_equal(n, 100);
+		assert_string_equal(rpr_reader_error(r), want);
+		rpr_reader_close(r);
+	}
 
 	/* verify finds the damage up front, before any event is read */
-	r = open_reader(path, 0);
+	struct rpr_reader *r = open_reader(path, 0);
 	assert_int_equal(rpr_reader_verify(r), -1);
 	assert_string_equal(rpr_reader_error(r), want);
 	rpr_reader_close(r);
@@ -995,6 +1099,7 @@ int main(void)
 		cmocka_unit_test(test_dup_and_mem),
 		cmocka_unit_test(test_dedupe_shrinks_file),
 		cmocka_unit_test(test_many_blocks_and_seek),
+		cmocka_unit_test(test_read_ahead_and_exit_blobs),
 		cmocka_unit_test(test_unknown_kind_skipped),
 		cmocka_unit_test(test_newer_minor_accepted),
 		cmocka_unit_test(test_newer_major_refused),
