@@ -38,10 +38,59 @@ static void remember_task(struct feed *f, struct replay_task *t)
 	f->buckets[b] = t;
 }
 
-/* Waits for room in t's queue; while stopping, the item may be dropped instead. */
-static void push(struct feed *f, struct replay_task *t, struct replay_item *item)
+/*
+ * Hands an item to t: in serial replay does it right away, else queues it, waiting for
+ * room; while stopping, the item may be dropped instead (-1).
+ */
+static int push(struct feed *f, struct replay_task *t, struct replay_item *item)
 {
-	replay_task_push(t, item, &f->ctx->stopped, &f->pool);
+	if (f->ctx->serial) {
+		f->ran_items = 1;
+		worker_run_now(f->ctx, t, item);
+		item_pool_put(&f->pool, item);
+		return 0;
+	}
+	return replay_task_push(t, item, &f->ctx->stopped, &f->pool);
+}
+
+/*
+ * Serial replay. Calls are complete once their exit is read, and issuing them one by
+ * one in exit order keeps the ordering rule. It also keeps everything the recording
+ * did as long as no two calls that replay issues were ever in flight at once: then
+ * none of them can have waited for another (a pipe read for its writer). Until that
+ * happens - for single-threaded programs, never - the reader issues the calls itself,
+ * sparing the hand-off to a worker on another CPU for every call. When it happens,
+ * every thread gets its worker and the replay goes on in parallel.
+ */
+static int replayable(const struct feed *f, uint32_t nr)
+{
+	return nr < SYS_SET_MAX && f->ctx->rules[nr].how != RH_NONE;
+}
+
+static void go_parallel(struct feed *f)
+{
+	f->ctx->serial = 0;
+	for (unsigned b = 0; b < FEED_BUCKETS; b++)
+		for (struct replay_task *t = f->buckets[b]; t; t = t->next_in_bucket)
+			worker_go_parallel(f->ctx, t);
+}
+
+static void call_entered(struct feed *f, struct replay_task *t, uint32_t nr)
+{
+	if (!replayable(f, nr))
+		return;
+	if (f->in_flight && f->ctx->serial)
+		go_parallel(f);
+	t->pending_replayable = 1;
+	f->in_flight++;
+}
+
+static void call_left(struct feed *f, struct replay_task *t)
+{
+	if (t->pending_replayable) {
+		t->pending_replayable = 0;
+		f->in_flight--;
+	}
 }
 
 /* A thread the trace never introduced (attached, or announced out of order): a process of its own. */
@@ -64,6 +113,7 @@ static void flush_pending(struct feed *f, struct replay_task *t)
 	struct replay_item *item = t->pending;
 	item->need = t->pending_need;
 	t->pending = NULL;
+	call_left(f, t);
 	push(f, t, item);
 }
 
@@ -92,7 +142,7 @@ static void on_task_new(struct feed *f, const struct rpr_event *ev)
 	item->child = child;
 	item->clone_flags = ev->u.task_new.clone_flags;
 	item->ts_ns = ev->ts_ns;
-	if (replay_task_push(parent, item, &f->ctx->stopped, &f->pool) < 0) {
+	if (push(f, parent, item) < 0) {
 		/* dropped while stopping: nobody will start the child */
 		forget_task(f, child);
 		replay_task_free(child);
@@ -106,6 +156,7 @@ static void on_enter(struct feed *f, const struct rpr_event *ev)
 	t->pending = item_pool_get(&f->pool, ITEM_CALL);
 	replay_item_store(t->pending, 0, ev);
 	t->pending_need = f->exits_seen;
+	call_entered(f, t, ev->u.enter.nr);
 }
 
 static void on_exit_event(struct feed *f, const struct rpr_event *ev)
@@ -118,6 +169,7 @@ static void on_exit_event(struct feed *f, const struct rpr_event *ev)
 	replay_item_store(item, 1, ev);
 	item->rank = f->exits_seen++;
 	t->pending = NULL;
+	call_left(f, t);
 	push(f, t, item);
 }
 
@@ -186,7 +238,10 @@ static void *feed_main(void *arg)
 			struct replay_task *t = f->buckets[b];
 			f->buckets[b] = t->next_in_bucket;
 			flush_pending(f, t);
-			replay_task_close(t);
+			if (f->ctx->serial)
+				worker_finish_now(f->ctx, t);
+			else
+				replay_task_close(t);
 		}
 	}
 	pthread_mutex_lock(&f->lock);

@@ -1,7 +1,8 @@
 /*
  * The trace reader thread: decodes events ahead of the replay and turns them into
  * per-thread work (calls with their ordering requirement and exit rank, spawns,
- * execs, ends), waiting whenever a thread's queue is full.
+ * execs, ends), waiting whenever a thread's queue is full. While the recording never
+ * had two replayed calls in flight at once, it does the work itself (serial replay).
  */
 #ifndef REPRISE_REPLAY_FEED_H
 #define REPRISE_REPLAY_FEED_H
@@ -22,6 +23,8 @@ struct feed {
 	struct replay_task *buckets[FEED_BUCKETS];
 	struct item_pool pool;
 	uint64_t exits_seen;
+	unsigned in_flight;       /* calls replay issues entered and not yet returned */
+	int ran_items;            /* the reader did work itself (serial replay) */
 	uint64_t events;          /* events decoded so far (progress) */
 	int failed;               /* the trace could not be read to its end */
 	char error[512];

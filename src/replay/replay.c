@@ -190,7 +190,12 @@ static int run(struct replay_options *o)
 	for (int i = 0; i < 3; i++)
 		ctx->stdio_fds[i] = -1;
 	int status = 1;
-	struct rpr_reader *reader = rpr_reader_open(o->trace, 0, err, sizeof(err));
+	/*
+	 * Only --verify compares what calls returned; the rest of the replay needs the small
+	 * structures alone. Decompression runs ahead on another CPU while the calls are issued.
+	 */
+	unsigned read_flags = RPR_READ_AHEAD | (o->verify ? 0 : RPR_READ_NO_EXIT_BLOBS);
+	struct rpr_reader *reader = rpr_reader_open(o->trace, read_flags, err, sizeof(err));
 	if (!reader) {
 		rp_error("%s: %s", o->trace, err);
 		free(ctx);
@@ -258,6 +263,7 @@ static int run(struct replay_options *o)
 	pthread_cond_init(&ctx->live_ended, NULL);
 	mismatch_log_init(&ctx->mismatches, o->on_mismatch);
 	replay_report_init(&ctx->report);
+	ctx->serial = 1;
 
 	struct rpr_reader_info info;
 	rpr_reader_get_info(reader, &info);
@@ -304,7 +310,7 @@ static int run(struct replay_options *o)
 		feed_join(feed);
 		worker_pool_finish(&ctx->pool);
 		ctx->report.replay_wall_ns = now_ns() - started;
-		ctx->report.os_threads = ctx->pool.nthreads;
+		ctx->report.os_threads = ctx->pool.nthreads + (feed->ran_items ? 1 : 0);
 		rpr_reader_get_info(reader, &info);
 		ctx->report.recorded_wall_ns = info.last_ts_ns - info.first_ts_ns;
 		if (!feed->failed && !info.complete)

@@ -48,6 +48,11 @@ struct replay_ctx {
 	int stdio_fds[3];       /* what the recorded standard descriptors become */
 	char *initial_cwd;
 	int stopped;            /* set (atomically) when --on-mismatch=abort fired */
+	/*
+	 * The trace reader issues the calls itself, no worker threads (see feed.c). Only the
+	 * reader writes it, before handing any thread to a worker.
+	 */
+	int serial;
 	struct shadow_store *shadow; /* the on-disk state record (--verify), or NULL */
 	uint8_t written_kinds[SYS_SET_MAX];
 	/* for the stall watchdog: calls completed, and the replay threads started and not yet ended */

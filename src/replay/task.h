@@ -82,6 +82,7 @@ struct replay_task {
 	/* reader side: the call entered and not yet returned (its entry stored), and the exits seen before it */
 	struct replay_item *pending;
 	uint64_t pending_need;
+	uint8_t pending_replayable; /* the pending call is one replay issues */
 	struct replay_task *next_in_bucket;
 	/* worker side: where the thread's timeline stands, recorded and replayed */
 	uint64_t last_recorded_ns, last_replayed_ns;

@@ -50,6 +50,14 @@ static void start(struct replay_ctx *ctx, struct replay_task *t, uint64_t ts_ns)
 	t->last_replayed_ns = now_ns();
 	__atomic_add_fetch(&ctx->report.threads, 1, __ATOMIC_RELAXED);
 	watchdog_task_started(ctx, t);
+	if (ctx->serial)
+		watchdog_task_running(ctx, t);
+	else
+		worker_go_parallel(ctx, t);
+}
+
+void worker_go_parallel(struct replay_ctx *ctx, struct replay_task *t)
+{
 	if (worker_pool_submit(&ctx->pool, run_task, t) < 0)
 		rp_die(1, "%s", ctx->pool.error);
 }
@@ -180,7 +188,18 @@ static void run_task(void *arg)
 	}
 	for (unsigned i = 0; i < n; i++)
 		replay_item_free(batch[i]);
+	worker_finish_now(ctx, t);
+}
+
+void worker_finish_now(struct replay_ctx *ctx, struct replay_task *t)
+{
 	replay_process_leave(t->proc);
 	watchdog_task_ended(ctx, t);
 	replay_task_free(t);
+}
+
+void worker_run_now(struct replay_ctx *ctx, struct replay_task *t, struct replay_item *item)
+{
+	if (run_item(ctx, t, item))
+		worker_finish_now(ctx, t);
 }

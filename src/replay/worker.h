@@ -14,4 +14,11 @@
 /* Gives a thread the trace did not show being created a process of its own, and starts it. */
 void worker_start_root(struct replay_ctx *ctx, struct replay_task *t, uint64_t ts_ns);
 
+/* Serial replay: does one item of t's on the calling thread; t is freed after its end item. */
+void worker_run_now(struct replay_ctx *ctx, struct replay_task *t, struct replay_item *item);
+/* Serial replay: ends t on the calling thread, as its worker would after its last item. */
+void worker_finish_now(struct replay_ctx *ctx, struct replay_task *t);
+/* Leaving serial replay: t's items are taken from its queue by a worker thread from now on. */
+void worker_go_parallel(struct replay_ctx *ctx, struct replay_task *t);
+
 #endif
