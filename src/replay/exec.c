@@ -1,5 +1,6 @@
 #include "replay/exec.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -197,6 +198,46 @@ static char *full_path(struct replay_process *proc, const char *path, int64_t di
 	return full;
 }
 
+/*
+ * The recorded descriptor N of a path that names it as /proc/self/fd/N (also through
+ * thread-self or the recorded pid or tid): programs use it to act on an O_PATH
+ * descriptor (tar sets directory modes so). -1 for any other path.
+ */
+static int64_t proc_fd_path(const char *full, const struct rpr_event *enter)
+{
+	char by_pid[48], by_tid[48];
+	snprintf(by_pid, sizeof(by_pid), "/proc/%d/fd/", (int)enter->pid);
+	snprintf(by_tid, sizeof(by_tid), "/proc/%d/fd/", (int)enter->tid);
+	const char *prefixes[] = { "/proc/self/fd/", "/proc/thread-self/fd/", by_pid, by_tid };
+	for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+		size_t n = strlen(prefixes[k]);
+		const char *digits = full + n;
+		if (strncmp(full, prefixes[k], n) != 0 || !isdigit((unsigned char)digits[0]))
+			continue;
+		char *end;
+		errno = 0;
+		long fd = strtol(digits, &end, 10);
+		/* a path below the descriptor could climb out of the root: only the descriptor itself */
+		return *end || errno || fd > INT32_MAX ? -1 : fd;
+	}
+	return -1;
+}
+
+/* Path argument i names recorded descriptor fd through /proc: the replayed descriptor, through the replay's /proc. */
+static int64_t translate_proc_fd_path(struct replay_process *proc, int64_t fd, int i, int d, struct exec_result *r)
+{
+	int replay_fd = (int)map_fd(proc, fd, r);
+	if (replay_fd < 0)
+		return not_replayed(r, "descriptor named through /proc unknown to replay");
+	size_t len = 32;
+	char *proc_path = scratch(r, len);
+	snprintf(proc_path, len, "/proc/self/fd/%d", replay_fd);
+	r->args[i] = (uint64_t)(uintptr_t)proc_path;
+	if (d >= 0)
+		r->args[d] = (uint64_t)(int64_t)AT_FDCWD;
+	return 0;
+}
+
 static int dirfd_arg_of(const struct sys_entry *e, int i)
 {
 	return i > 0 && e->args[i - 1].kind == AK_DIRFD ? i - 1 : -1;
@@ -244,6 +285,9 @@ static int64_t translate_path(struct replay_ctx *ctx, struct replay_process *pro
 	if (!full)
 		return err;
 	scratch_string(r, full);
+	int64_t fd_path = proc_fd_path(full, enter);
+	if (fd_path >= 0)
+		return translate_proc_fd_path(proc, fd_path, i, d, r);
 	if (outside_path(full))
 		return not_replayed(r, "/proc and /sys");
 	int fd;

@@ -1,12 +1,13 @@
 # reprise replay: record-then-replay round trips with --prepare --verify give zero mismatches and the same files.
 source "$E2E_DIR/lib.sh"
 
-# tree_hash DIR: one line per file (path, type, content hash), sorted; with TREE_SIZES=1, sizes instead of hashes.
+# tree_hash DIR: one line per file (path, type, permission bits, content hash), sorted; with TREE_SIZES=1,
+# sizes instead of hashes.
 tree_hash() {
 	local content='sha256sum < "$1" | cut -c1-64'
 	[ "${TREE_SIZES:-0}" = 1 ] && content='stat -c %s "$1"'
-	(cd "$1" && find . -mindepth 1 \( -type f -printf '%p f ' -exec sh -c "$content" _ {} \; \) \
-		-o \( -type d -printf '%p d\n' \) -o \( -type l -printf '%p l %l\n' \) | sort)
+	(cd "$1" && find . -mindepth 1 \( -type f -printf '%p f %m ' -exec sh -c "$content" _ {} \; \) \
+		-o \( -type d -printf '%p d %m\n' \) -o \( -type l -printf '%p l %l\n' \) | sort)
 }
 
 # round_trip NAME DIR CMD...: records CMD run in the fresh directory DIR, replays it under a new root,
@@ -29,10 +30,18 @@ for p in file_io dirs stat pipes; do
 	round_trip "$p" "$WORK/run-$p" "$PROGS/$p" "$WORK/run-$p"
 done
 
+# a single-threaded program is replayed by the trace reader thread alone
+expect_grep '"os_threads": 1,' out/file_io.json
+
 # a multi-threaded writer: one replay thread per recorded thread
 mkdir "$WORK/run-threads"
 round_trip threads "$WORK/run-threads" "$PROGS/threads" "$WORK/run-threads"
 expect_grep '"threads": 5' out/threads.json
+
+# a read in flight while another thread writes what it waits for: the replay goes parallel and finishes
+mkdir "$WORK/run-handoff"
+round_trip handoff "$WORK/run-handoff" "$PROGS/handoff" "$WORK/run-handoff"
+expect_grep '"os_threads": [2-9],' out/handoff.json
 
 # tar extract, cp -r
 mkdir -p "$WORK/src/sub/deeper" "$WORK/untar"
@@ -41,6 +50,8 @@ echo hello > "$WORK/src/sub/deeper/hello.txt"
 ln -s f1 "$WORK/src/sub/link"
 tar -C "$WORK/src" -cf "$WORK/src.tar" sub
 (cd "$WORK/untar" && round_trip tar "$WORK/untar" tar xf "$WORK/src.tar")
+# tar sets directory modes through /proc/self/fd/N: replayed on the replay's own descriptor
+expect_no_grep '"not_replayed_calls": \{[^}]*"chmod"' out/tar.json
 # cp copies with copy_file_range: the bytes move inside the kernel and are not in the trace, so the
 # replayed copies have the recorded names and sizes, with --data's bytes
 mkdir "$WORK/copy"
