@@ -154,8 +154,7 @@ static void note_origin(struct exec_result *r, uint8_t origin)
 
 static uint64_t map_fd(struct replay_process *proc, int64_t fd, struct exec_result *r)
 {
-	struct fd_view v = fd_map_get(proc->fds, fd);
-	free(v.path);
+	struct fd_view v = fd_map_get_fd(proc->fds, fd);
 	note_origin(r, v.origin);
 	return (uint64_t)(int64_t)v.replay_fd;
 }
@@ -245,8 +244,9 @@ static int dirfd_arg_of(const struct sys_entry *e, int i)
 
 /*
  * Points path argument i into the sandbox: /proc/self/fd/N for a file resolved whole
- * (following a final symlink), /proc/self/fd/N/NAME for NAME in a resolved directory.
- * 0, a -errno result the call would have given, or NOT_REPLAYED.
+ * (following a final symlink); for NAME in a resolved directory N, (N, NAME) when the
+ * call takes a directory descriptor, else /proc/self/fd/N/NAME. 0, a -errno result the
+ * call would have given, or NOT_REPLAYED.
  */
 static int64_t translate_path(struct replay_ctx *ctx, struct replay_process *proc, const struct sys_entry *e,
 			      const struct rpr_event *enter, int i, int follow, struct exec_result *r)
@@ -302,6 +302,12 @@ static int64_t translate_path(struct replay_ctx *ctx, struct replay_process *pro
 			return rc;
 	}
 	keep_fd(r, fd);
+	if (name && d >= 0) {
+		/* the call takes a directory descriptor: the resolved directory itself */
+		r->args[d] = (uint64_t)fd;
+		r->args[i] = (uint64_t)(uintptr_t)name;
+		return 0;
+	}
 	size_t len = 32 + (name ? strlen(name) : 0);
 	char *proc_path = scratch(r, len);
 	snprintf(proc_path, len, "/proc/self/fd/%d%s%s", fd, name ? "/" : "", name ? name : "");

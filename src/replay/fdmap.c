@@ -85,17 +85,27 @@ void fd_map_release(struct fd_map *m)
 	free(m);
 }
 
-struct fd_view fd_map_get(struct fd_map *m, int64_t fd)
+static struct fd_view view(struct fd_map *m, int64_t fd, int with_path)
 {
 	struct fd_view v = { .replay_fd = -1 };
 	pthread_mutex_lock(&m->lock);
 	if (fd >= 0 && fd < m->cap && m->slots[fd].replay_fd >= 0) {
 		const struct fd_slot *s = &m->slots[fd];
 		v = (struct fd_view){ .replay_fd = s->replay_fd, .origin = s->origin,
-				      .path = s->path ? rp_strdup(s->path) : NULL };
+				      .path = with_path && s->path ? rp_strdup(s->path) : NULL };
 	}
 	pthread_mutex_unlock(&m->lock);
 	return v;
+}
+
+struct fd_view fd_map_get(struct fd_map *m, int64_t fd)
+{
+	return view(m, fd, 1);
+}
+
+struct fd_view fd_map_get_fd(struct fd_map *m, int64_t fd)
+{
+	return view(m, fd, 0);
 }
 
 int fd_map_install(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uint8_t origin, char *path)

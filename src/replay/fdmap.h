@@ -50,6 +50,8 @@ void fd_map_release(struct fd_map *m);
 #define FD_MAP_LIMIT (1 << 20)
 
 struct fd_view fd_map_get(struct fd_map *m, int64_t fd);
+/* The same without the path (path NULL): for the many calls that only need the descriptor. */
+struct fd_view fd_map_get_fd(struct fd_map *m, int64_t fd);
 /* Puts replay_fd at recorded fd, closing what was there; takes ownership of path. 0, or -1 if fd is out of range. */
 int fd_map_install(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uint8_t origin, char *path);
 /*

@@ -9,6 +9,8 @@
 #include "replay/worker.h"
 #include "util/util.h"
 
+#define EVENTS_PUBLISHED_EVERY 64
+
 static unsigned bucket_of(int32_t tid)
 {
 	return (uint32_t)tid * 2654435761u % FEED_BUCKETS;
@@ -225,10 +227,14 @@ static void *feed_main(void *arg)
 	struct feed *f = arg;
 	const struct rpr_event *ev;
 	int got = 0;
+	uint64_t events = 0;
 	while (!replay_stopped(f->ctx) && (got = rpr_reader_next(f->reader, &ev)) > 0) {
 		dispatch(f, ev);
-		__atomic_add_fetch(&f->events, 1, __ATOMIC_RELAXED);
+		/* the count is for the progress bar and the watchdog: publishing it now and then is enough */
+		if (++events % EVENTS_PUBLISHED_EVERY == 0)
+			__atomic_store_n(&f->events, events, __ATOMIC_RELAXED);
 	}
+	__atomic_store_n(&f->events, events, __ATOMIC_RELAXED);
 	if (!replay_stopped(f->ctx) && got < 0) {
 		snprintf(f->error, sizeof(f->error), "%s", rpr_reader_error(f->reader));
 		f->failed = 1;
