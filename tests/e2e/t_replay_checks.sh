@@ -129,6 +129,15 @@ afap=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$orig" -ge 950 ] || fail "--timing=original took ${orig} ms for a 1 s recording"
 [ "$afap" -lt $((orig - 500)) ] || fail "afap took ${afap} ms, original ${orig} ms"
 
+# a replay that runs more than two seconds shows a progress bar on a terminal (script gives it one), and
+# leaves no trace of it on the line; without a terminal there is none
+"$REPRISE" record -o sleep3.rpr -- sh -c "sleep 2.6; echo done > $WORK/scratch/slept3.txt"
+script -qec "$REPRISE replay --root $WORK/root-t3 --prepare --timing=original sleep3.rpr" /dev/null > progress.tty
+expect_grep 'reprise: replay \[#*\.*\] +[0-9]+% [0-9]+/[0-9]+ events' progress.tty
+expect_grep $'\r\033\\[K' progress.tty
+"$REPRISE" replay --root "$WORK/root-t4" --prepare --timing=original sleep3.rpr > progress.out 2> progress.err
+expect_no_grep 'reprise: replay \[' progress.err
+
 # an incomplete trace (its end cut off, as a killed recorder leaves it) replays up to its last block,
 # with the warning `reprise show` gives, and the usual exit status
 head -c $(($(stat -c %s cat.rpr) - 30)) cat.rpr > cut.rpr
