@@ -368,7 +368,7 @@ static int parse_uint(const char *text, unsigned *out)
 static int run(struct show_options *o, const char *trace_expr, const char *since, const char *until)
 {
 	char err[512];
-	struct rpr_reader *r = rpr_reader_open(o->path, 0, err, sizeof(err));
+	struct rpr_reader *r = rpr_reader_open(o->path, RPR_READ_AHEAD, err, sizeof(err));
 	if (!r) {
 		rp_error("%s: %s", o->path, err);
 		return 1;

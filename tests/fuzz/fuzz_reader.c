@@ -119,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	read_trace(path, 0);
 	read_trace(path, RPR_READ_NO_DATA);
+	read_trace(path, RPR_READ_AHEAD | RPR_READ_NO_EXIT_BLOBS);
 
 	uint8_t *fixed = malloc(size ? size : 1);
 	if (!fixed)
@@ -129,6 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	read_trace(path, 0);
 	read_trace(path, RPR_READ_NO_DATA);
+	read_trace(path, RPR_READ_AHEAD | RPR_READ_NO_EXIT_BLOBS);
 	free(fixed);
 	return 0;
 }
