@@ -81,6 +81,15 @@ rm -f "/tmp/$name"
 [ -e "$WORK/root-dots/tmp/$name" ] || fail "the .. path was not replayed under the root"
 [ ! -e "/tmp/$name" ] || { rm -f "/tmp/$name"; fail "replay escaped its root with .."; }
 
+# /proc/self/fd/N names the replayed descriptor: a file in the root; through a descriptor replay stands in
+# for (a /proc file, stood in for by /dev/null), nothing is done
+echo modes > scratch/modes.txt
+"$REPRISE" record -o procfd.rpr -- sh -c "exec 3<$WORK/scratch/modes.txt 4</proc/self/status; chmod 600 /proc/self/fd/3; chmod 640 /proc/self/fd/4 2> /dev/null; true"
+"$REPRISE" replay --root "$WORK/root-procfd" --prepare --json procfd.json procfd.rpr > procfd.out 2> procfd.err || fail "/proc/self/fd replay failed"
+[ "$(stat -c %a "$WORK/root-procfd$WORK/scratch/modes.txt")" = 600 ] || fail "chmod through /proc/self/fd/N did not reach the replayed file"
+expect_grep '"not_replayed_calls": \{[^}]*"fchmodat": 1[,}]' procfd.json
+[ "$(stat -c %a /dev/null)" = 666 ] || { chmod 666 /dev/null; fail "chmod through /proc/self/fd/N reached /dev/null"; }
+
 # a symlink in the root pointing out of it (absolute, or up by ..) resolves inside the root
 mkdir outside
 ln -s "$WORK/outside" scratch/lnk
