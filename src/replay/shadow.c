@@ -34,21 +34,27 @@ static struct shadow_file *file_of(struct shadow_store *s, const char *path)
 	if (!*p) {
 		*p = rp_calloc(1, sizeof(**p));
 		(*p)->path = rp_strdup(path);
+		(*p)->content = rp_calloc(1, sizeof(*(*p)->content));
+		(*p)->content->names = 1;
 	}
 	return *p;
 }
 
-static void drop_extents(struct shadow_store *s, struct shadow_file *f)
+static void drop_extents(struct shadow_store *s, struct shadow_content *c)
 {
-	s->extents -= f->nextents;
-	free(f->extents);
-	f->extents = NULL;
-	f->nextents = f->cap = 0;
+	s->extents -= c->nextents;
+	free(c->extents);
+	c->extents = NULL;
+	c->nextents = c->cap = 0;
 }
 
+/* Forgets a name; the content goes with its last name. */
 static void free_file(struct shadow_store *s, struct shadow_file *f)
 {
-	drop_extents(s, f);
+	if (--f->content->names == 0) {
+		drop_extents(s, f->content);
+		free(f->content);
+	}
 	free(f->path);
 	free(f);
 }
@@ -79,7 +85,7 @@ void shadow_free(struct shadow_store *s)
 	pthread_mutex_destroy(&s->lock);
 }
 
-static void make_unknowable(struct shadow_store *s, struct shadow_file *f, const char *reason)
+static void make_unknowable(struct shadow_store *s, struct shadow_content *f, const char *reason)
 {
 	if (!f->unchecked)
 		f->unchecked = reason;
@@ -87,7 +93,7 @@ static void make_unknowable(struct shadow_store *s, struct shadow_file *f, const
 }
 
 /* The first extent ending after offset. */
-static size_t first_ending_after(const struct shadow_file *f, uint64_t offset)
+static size_t first_ending_after(const struct shadow_content *f, uint64_t offset)
 {
 	size_t lo = 0, hi = f->nextents;
 	while (lo < hi) {
@@ -101,7 +107,8 @@ static size_t first_ending_after(const struct shadow_file *f, uint64_t offset)
 }
 
 /* Puts [offset, offset+len) at log_offset over whatever the map held there. */
-static void map_insert(struct shadow_store *s, struct shadow_file *f, uint64_t offset, uint64_t len, uint64_t log_offset)
+static void map_insert(struct shadow_store *s, struct shadow_content *f, uint64_t offset, uint64_t len,
+		       uint64_t log_offset)
 {
 	uint64_t end = offset + len;
 	size_t i = first_ending_after(f, offset), j = i;
@@ -144,7 +151,7 @@ static void map_insert(struct shadow_store *s, struct shadow_file *f, uint64_t o
 void shadow_write(struct shadow_store *s, const char *path, uint64_t offset, const uint8_t *data, uint64_t len)
 {
 	pthread_mutex_lock(&s->lock);
-	struct shadow_file *f = file_of(s, path);
+	struct shadow_content *f = file_of(s, path)->content;
 	if (!data)
 		make_unknowable(s, f, "written bytes the trace did not keep whole");
 	if (!f->unchecked && len) {
@@ -170,7 +177,7 @@ void shadow_write(struct shadow_store *s, const char *path, uint64_t offset, con
 void shadow_truncate(struct shadow_store *s, const char *path, uint64_t size)
 {
 	pthread_mutex_lock(&s->lock);
-	struct shadow_file *f = file_of(s, path);
+	struct shadow_content *f = file_of(s, path)->content;
 	size_t keep = first_ending_after(f, size);
 	if (keep < f->nextents && f->extents[keep].offset < size) {
 		f->extents[keep].len = size - f->extents[keep].offset;
@@ -186,7 +193,7 @@ void shadow_truncate(struct shadow_store *s, const char *path, uint64_t size)
 void shadow_unknowable(struct shadow_store *s, const char *path, const char *reason)
 {
 	pthread_mutex_lock(&s->lock);
-	make_unknowable(s, file_of(s, path), reason);
+	make_unknowable(s, file_of(s, path)->content, reason);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -254,6 +261,12 @@ void shadow_rename(struct shadow_store *s, const char *from, const char *to, int
 	if (strcmp(from, to) == 0)
 		return;
 	pthread_mutex_lock(&s->lock);
+	struct shadow_file *a = *slot_of(s, from), *b = *slot_of(s, to);
+	/* renaming a name onto another name of the same file leaves both (rename(2)) */
+	if (!exchange && a && b && a->content == b->content) {
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
 	struct shadow_file *moved = take_tree(s, from);
 	struct shadow_file *back = take_tree(s, to);
 	if (exchange) {
@@ -274,23 +287,18 @@ void shadow_link(struct shadow_store *s, const char *from, const char *to)
 	if (strcmp(from, to) == 0)
 		return;
 	pthread_mutex_lock(&s->lock);
-	struct shadow_file **src = slot_of(s, from);
-	if (*src) {
-		const struct shadow_file *f = *src;
-		struct shadow_file *copy = file_of(s, to);
-		drop_extents(s, copy);
-		copy->unchecked = f->unchecked;
-		copy->size_known = f->size_known;
-		copy->size = f->size;
-		if (s->extents + f->nextents > SHADOW_MAX_EXTENTS) {
-			make_unknowable(s, copy, "written in more scattered pieces than the check keeps track of");
-		} else if (f->nextents) {
-			copy->extents = rp_malloc(f->nextents * sizeof(*f->extents));
-			memcpy(copy->extents, f->extents, f->nextents * sizeof(*f->extents));
-			copy->nextents = copy->cap = f->nextents;
-			s->extents += f->nextents;
-		}
+	/* a name of a file nothing was known of yet starts its record: what is written through either name counts */
+	struct shadow_content *c = file_of(s, from)->content;
+	struct shadow_file **old = slot_of(s, to);
+	if (*old) {
+		struct shadow_file *replaced = *old;
+		*old = replaced->next_in_bucket;
+		free_file(s, replaced);
 	}
+	struct shadow_file *name = file_of(s, to);
+	free(name->content);
+	name->content = c;
+	c->names++;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -376,10 +384,11 @@ static int check_file(struct shadow_store *s, struct mismatch_log *log, const st
 		report_file(log, f->path, "a regular file", "another type");
 		differs = 1;
 	}
-	for (size_t i = 0; !differs && i < f->nextents; i++)
-		differs = compare_extent(s, log, f, fd, &f->extents[i], want, have);
-	if (!differs && f->size_known && (uint64_t)st.st_size != f->size) {
-		snprintf(expected, sizeof(expected), "size %llu", (unsigned long long)f->size);
+	const struct shadow_content *c = f->content;
+	for (size_t i = 0; !differs && i < c->nextents; i++)
+		differs = compare_extent(s, log, f, fd, &c->extents[i], want, have);
+	if (!differs && c->size_known && (uint64_t)st.st_size != c->size) {
+		snprintf(expected, sizeof(expected), "size %llu", (unsigned long long)c->size);
 		snprintf(actual, sizeof(actual), "size %llu", (unsigned long long)st.st_size);
 		report_file(log, f->path, expected, actual);
 		differs = 1;
@@ -395,13 +404,17 @@ void shadow_check(struct shadow_store *s, struct mismatch_log *log, struct shado
 	size_t cap = 0;
 	for (unsigned b = 0; b < SHADOW_BUCKETS; b++)
 		for (const struct shadow_file *f = s->buckets[b]; f; f = f->next_in_bucket) {
-			if (f->unchecked) {
+			const struct shadow_content *c = f->content;
+			/* a name only linked to a file nothing was written to tells nothing */
+			if (!c->unchecked && !c->nextents && !c->size_known)
+				continue;
+			if (c->unchecked) {
 				if (out->nunchecked == cap) {
 					cap = cap ? cap * 2 : 16;
 					out->unchecked = rp_realloc(out->unchecked, cap * sizeof(*out->unchecked));
 				}
 				out->unchecked[out->nunchecked++] =
-					(struct shadow_unchecked){ rp_strdup(f->path), f->unchecked };
+					(struct shadow_unchecked){ rp_strdup(f->path), c->unchecked };
 				continue;
 			}
 			out->checked++;

@@ -1,7 +1,7 @@
 /*
  * The on-disk state check: what the recording says every file the program wrote
- * ended with. For each written regular file (by its recorded absolute path) an
- * interval map of the byte ranges the recorded writes determine, whose bytes live
+ * ended with. For each written regular file (by its recorded absolute paths: hard
+ * links share one record) an interval map of the byte ranges the recorded writes determine, whose bytes live
  * in one log file under ROOT/.reprise (so memory holds only the ranges, never the
  * data), and the final size when the trace determines it (the file was truncated
  * or created empty). At the end the replayed files are compared with it. Files
@@ -24,13 +24,20 @@ struct shadow_extent {
 	uint64_t offset, len, log_offset;
 };
 
-struct shadow_file {
-	char *path;
+/* What the recording says a file holds: one for all the names of a hard-linked file. */
+struct shadow_content {
 	const char *unchecked;   /* why the trace cannot determine its bytes, or NULL */
 	uint8_t size_known;
 	uint64_t size;
 	struct shadow_extent *extents; /* sorted by offset, not overlapping */
 	size_t nextents, cap;
+	unsigned names;          /* names that lead to it */
+};
+
+/* A name of a written file. */
+struct shadow_file {
+	char *path;
+	struct shadow_content *content;
 	struct shadow_file *next_in_bucket;
 };
 

@@ -60,6 +60,11 @@ TREE_SIZES=1 round_trip cp "$WORK/copy" cp -r "$WORK/src/sub" "$WORK/copy/sub"
 expect_grep '"not_checkable": \[.*\{"path": "'"$WORK"'/copy/sub/f1", "reason": "bytes copied in by copy_file_range or splice"\}' out/cp.json
 expect_grep '"on_disk_state": \{"checked": [1-9]' out/tar.json
 
+# a file written through both of its hard-linked names: the on-disk state check expects it under both
+mkdir "$WORK/links"
+(cd "$WORK/links" && round_trip links "$WORK/links" sh -c 'echo one > f; ln f g; echo two >> g')
+expect_grep '"on_disk_state": \{"checked": 2, "differing": 0, "not_checkable": \[\]\}' out/links.json
+
 # a fork/exec pipeline: sh, sort and tee through pipes
 mkdir "$WORK/pipeline"
 printf 'b\na\nc\n' > "$WORK/pipeline/in.txt"

@@ -366,14 +366,14 @@ static void test_shadow_keeps_the_last_bytes_written(void **state)
 	shadow_write(&s, "/d/f", 5, (const uint8_t *)" world", 6);
 	const struct shadow_file *f = shadow_find(&s, "/d/f");
 	assert_non_null(f);
-	assert_int_equal(f->nextents, 1);
-	assert_int_equal(f->size, 11);
+	assert_int_equal(f->content->nextents, 1);
+	assert_int_equal(f->content->size, 11);
 	shadow_write(&s, "/d/f", 2, (const uint8_t *)"LL", 2);
-	assert_int_equal(f->nextents, 3);
+	assert_int_equal(f->content->nextents, 3);
 	assert_int_equal(s.extents, 3);
 	/* truncation drops what lies beyond; a rename of the directory carries the file along */
 	shadow_truncate(&s, "/d/f", 9);
-	assert_int_equal(f->size, 9);
+	assert_int_equal(f->content->size, 9);
 	shadow_rename(&s, "/d", "/e", 0);
 	assert_null(shadow_find(&s, "/d/f"));
 	assert_non_null(shadow_find(&s, "/e/f"));
@@ -409,6 +409,51 @@ static void test_shadow_keeps_the_last_bytes_written(void **state)
 	remove_root(&sb);
 }
 
+/* The names of a hard-linked file share one record: a write through either is expected through both. */
+static void test_shadow_hard_links_share_their_bytes(void **state)
+{
+	(void)state;
+	struct sandbox sb;
+	make_root(&sb);
+	assert_int_equal(mkdirat(sb.root_fd, ".reprise", 0755) == 0 || errno == EEXIST, 1);
+	char err[256];
+	struct shadow_store s;
+	assert_int_equal(shadow_init(&s, &sb, err, sizeof(err)), 0);
+	shadow_write(&s, "/a", 0, (const uint8_t *)"one", 3);
+	shadow_link(&s, "/a", "/b");
+	shadow_write(&s, "/b", 0, (const uint8_t *)"ONE", 3);
+	/* the file /a named is still there under /b */
+	shadow_unlink(&s, "/a");
+	assert_null(shadow_find(&s, "/a"));
+	assert_int_equal(s.extents, 1);
+	/* linked before anything was written to it: writes through the first name count for the second */
+	shadow_link(&s, "/old", "/new");
+	shadow_write(&s, "/old", 1, (const uint8_t *)"x", 1);
+	/* renaming a name onto another name of the same file changes nothing */
+	shadow_rename(&s, "/old", "/new", 0);
+	assert_non_null(shadow_find(&s, "/old"));
+	assert_ptr_equal(shadow_find(&s, "/old")->content, shadow_find(&s, "/new")->content);
+
+	put_file("b", "ONE");
+	put_file("old", "_x");
+	put_file("new", "_x");
+	struct mismatch_log log;
+	mismatch_log_init(&log, MISMATCH_IGNORE);
+	struct shadow_outcome out;
+	shadow_check(&s, &log, &out);
+	assert_int_equal(out.checked, 3);
+	assert_int_equal(out.differing, 0);
+	shadow_outcome_free(&out);
+	put_file("new", "_y");
+	shadow_check(&s, &log, &out);
+	assert_int_equal(out.differing, 1);
+	shadow_outcome_free(&out);
+	mismatch_log_destroy(&log);
+	shadow_free(&s);
+	assert_int_equal(s.extents, 0);
+	remove_root(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_data_modes),
 		cmocka_unit_test(test_rules_from_the_table),
 		cmocka_unit_test(test_shadow_keeps_the_last_bytes_written),
+		cmocka_unit_test(test_shadow_hard_links_share_their_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
