@@ -351,15 +351,21 @@ static const struct shadow_file *shadow_find(struct shadow_store *s, const char 
 	return NULL;
 }
 
+/* A sandbox root with its .reprise directory, and an on-disk state record logging there. */
+static void open_shadow(struct sandbox *sb, struct shadow_store *s)
+{
+	make_root(sb);
+	assert_int_equal(mkdirat(sb->root_fd, ".reprise", 0755) == 0 || errno == EEXIST, 1);
+	char err[256];
+	assert_int_equal(shadow_init(s, sb, err, sizeof(err)), 0);
+}
+
 static void test_shadow_keeps_the_last_bytes_written(void **state)
 {
 	(void)state;
 	struct sandbox sb;
-	make_root(&sb);
-	assert_int_equal(mkdirat(sb.root_fd, ".reprise", 0755) == 0 || errno == EEXIST, 1);
-	char err[256];
 	struct shadow_store s;
-	assert_int_equal(shadow_init(&s, &sb, err, sizeof(err)), 0);
+	open_shadow(&sb, &s);
 	/* sequential writes coalesce; an overwrite in the middle splits the range in three */
 	shadow_truncate(&s, "/d/f", 0);
 	shadow_write(&s, "/d/f", 0, (const uint8_t *)"hello", 5);
@@ -414,11 +420,8 @@ static void test_shadow_hard_links_share_their_bytes(void **state)
 {
 	(void)state;
 	struct sandbox sb;
-	make_root(&sb);
-	assert_int_equal(mkdirat(sb.root_fd, ".reprise", 0755) == 0 || errno == EEXIST, 1);
-	char err[256];
 	struct shadow_store s;
-	assert_int_equal(shadow_init(&s, &sb, err, sizeof(err)), 0);
+	open_shadow(&sb, &s);
 	shadow_write(&s, "/a", 0, (const uint8_t *)"one", 3);
 	shadow_link(&s, "/a", "/b");
 	shadow_write(&s, "/b", 0, (const uint8_t *)"ONE", 3);
