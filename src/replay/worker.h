@@ -1,7 +1,8 @@
 /*
  * A replay thread's life: the work of one recorded thread taken from its queue,
  * each call waiting for the ordering rule (and, under --timing, the recorded think
- * time), then issued, verified and measured.
+ * time), then issued, verified and measured. In serial replay the trace reader does
+ * the same work item by item on its own thread (worker_run_now).
  */
 #ifndef REPRISE_REPLAY_WORKER_H
 #define REPRISE_REPLAY_WORKER_H
