@@ -103,6 +103,17 @@ cp -P scratch/lnk scratch/up "$WORK/root-link$WORK/scratch/"
 [ ! -e outside/g.txt ] || fail "replay followed a .. symlink out of its root"
 [ "$(cat "$WORK/root-link$WORK/outside/f.txt")" = link ] || fail "the absolute symlink did not resolve inside the root"
 [ "$(cat "$WORK/root-link$WORK/outside/g.txt")" = up ] || fail "the .. symlink did not resolve inside the root"
+# a trailing slash makes the kernel follow a final symlink even for a call that does not follow one
+# (chown -h): the replay must not be led out of its root by one
+mkdir outside2
+ln -s "$WORK/outside2" scratch/lnk2
+"$REPRISE" record -o slash.rpr -- chown -h 4321 "$WORK/scratch/lnk2/"
+[ "$(stat -c %u outside2)" = 4321 ] || fail "chown -h LINK/ did not follow the link when recorded"
+chown 0 outside2
+cp -P scratch/lnk2 "$WORK/root-link$WORK/scratch/"
+"$REPRISE" replay --root "$WORK/root-link" --prepare slash.rpr > slash.out 2> slash.err ||
+	{ cat slash.err >&2; fail "trailing-slash replay failed"; }
+[ "$(stat -c %u outside2)" = 0 ] || fail "replay followed a symlink with a trailing slash out of its root"
 
 # --data: the declared bytes where the trace has none (--no-data) or instead of the recorded ones
 "$REPRISE" record --no-data -o nodata.rpr -- sh -c "printf hello > $WORK/scratch/data.txt"
