@@ -22,6 +22,16 @@ expect_no_grep() {
 	if grep -Eq -- "$1" "$2"; then grep -E -- "$1" "$2" | head -5 >&2; fail "$2 unexpectedly matches: $1"; fi
 }
 
+# within GOT WANT FRACTION: GOT is within FRACTION of WANT, which is above 0 (measured times and rates).
+within() {
+	awk -v g="$1" -v w="$2" -v f="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(w > 0 && d <= f * w) }'
+}
+
+# seconds_since START: wall-clock seconds since START, a `date +%s.%N` reading.
+seconds_since() {
+	awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'
+}
+
 # one_line_error FILE: stderr must be exactly one line starting with "reprise: ".
 one_line_error() {
 	[ "$(wc -l < "$1")" -eq 1 ] || { cat "$1" >&2; fail "expected a one-line error, got $(wc -l < "$1") lines"; }

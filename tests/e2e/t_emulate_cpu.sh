@@ -26,7 +26,7 @@ run() {
 
 # near GOT WANT WHAT: GOT within 15% of WANT.
 near() {
-	awk -v g="$1" -v w="$2" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(w > 0 && d <= 0.15 * w) }' ||
+	within "$1" "$2" 0.15 ||
 		fail "$3: $1 s, expected $2 s (+-15%)"
 }
 

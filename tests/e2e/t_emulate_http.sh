@@ -21,7 +21,7 @@ cat > "$WORK/http.xml" <<XML
 XML
 start=$(date +%s.%N)
 "$REPRISE" emulate "$EX/platform.xml" "$WORK/http.xml" > "$WORK/http.out" 2> "$WORK/http.err" || fail "emulate failed: $(cat "$WORK/http.err")"
-wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+wall=$(seconds_since "$start")
 expect_grep '^hello from alice$' "$WORK/http.out"
 # The server's access log: carol's address, IPv4-mapped (http.server listens on :: dual-stack), and the
 # simulated wall clock (epoch 2000-01-01, one second in).

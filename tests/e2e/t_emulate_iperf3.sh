@@ -10,7 +10,7 @@ cd "$ROOT"
 start=$(date +%s.%N)
 "$REPRISE" emulate "$EX/platform.xml" "$EX/iperf3.xml" > "$WORK/iperf3.out" 2> "$WORK/iperf3.err" ||
 	fail "emulate failed: $(cat "$WORK/iperf3.err")"
-wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+wall=$(seconds_since "$start")
 expect_grep "alice: 'iperf3 -s -1' started 0\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/iperf3.err"
 expect_grep "bob: 'iperf3 -c alice -t 5' started 1\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/iperf3.err"
 # The server took the IPv4 connection on its IPv6 socket and names bob by his IPv4 address.
@@ -35,7 +35,7 @@ sent=$(rate sender "$WORK/iperf3.out")
 received=$(rate receiver "$WORK/iperf3.out")
 [ -n "$sent" ] && [ -n "$received" ] || fail "no sender or receiver summary in iperf3's output"
 for got in "$sent" "$received"; do
-	awk -v g="$got" -v r="$ref" 'BEGIN { d = g - r; if (d < 0) d = -d; exit !(r > 0 && d / r <= 0.10) }' ||
+	within "$got" "$ref" 0.10 ||
 		fail "iperf3 measured $got Mbit/s; SimGrid's rate for the route is $ref Mbit/s (sender $sent, receiver $received)"
 done
 echo "iperf3: sender $sent Mbit/s, receiver $received Mbit/s, SimGrid $ref Mbit/s, wall ${wall}s"
@@ -46,7 +46,7 @@ echo "iperf3: sender $sent Mbit/s, receiver $received Mbit/s, SimGrid $ref Mbit/
 start=$(date +%s.%N)
 "$REPRISE" emulate --mode=translate "$EX/platform.xml" "$EX/iperf3.xml" > "$WORK/translate.out" 2> "$WORK/translate.err" ||
 	fail "translate run failed: $(cat "$WORK/translate.err")"
-twall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+twall=$(seconds_since "$start")
 expect_grep "alice: 'iperf3 -s -1' started 0\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/translate.err"
 expect_grep "bob: 'iperf3 -c alice -t 5' started 1\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/translate.err"
 expect_grep '^iperf Done\.$' "$WORK/translate.out"
@@ -54,7 +54,7 @@ tsent=$(rate sender "$WORK/translate.out")
 treceived=$(rate receiver "$WORK/translate.out")
 [ -n "$tsent" ] && [ -n "$treceived" ] || fail "no sender or receiver summary in translate mode's iperf3 output"
 for got in "$tsent" "$treceived"; do
-	awk -v g="$got" -v r="$ref" 'BEGIN { d = g - r; if (d < 0) d = -d; exit !(r > 0 && d / r <= 0.10) }' ||
+	within "$got" "$ref" 0.10 ||
 		fail "translated iperf3 measured $got Mbit/s; SimGrid's rate for the route is $ref Mbit/s (sender $tsent, receiver $treceived)"
 done
 echo "iperf3 translated: sender $tsent Mbit/s, receiver $treceived Mbit/s, wall ${twall}s"

@@ -13,7 +13,7 @@ expect_grep '^server: 1000000 bytes from 10\.0\.0\.2:32768, then end of stream$'
 expect_grep "carol: '.*tcp_client alice 5000 1000000' started 1\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/byname.err"
 got=$(sed -n 's/^client: 1000000 bytes sent and answered in \([0-9.]*\) s$/\1/p' "$WORK/byname.out")
 want=$("$BIN/route_time" "$EX/platform.xml" carol alice 1000000)
-awk -v g="$got" -v w="$want" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(w > 0 && d / w < 0.01) }' ||
+within "$got" "$want" 0.01 ||
 	fail "the transfer by name took '$got' s, SimGrid says $want s"
 
 # Every host, and localhost, as Python's resolver sees them; /etc/hosts read by a program is the platform's.
