@@ -166,10 +166,13 @@ static int outside_path(const char *full)
 	       strncmp(full, "/sys", 4) == 0 && (full[4] == '/' || !full[4]);
 }
 
-/* /dev: its files are the recording machine's devices (random numbers, terminals), stood in for by plain files. */
+/*
+ * /dev: its files are the recording machine's devices (random numbers, terminals), stood in for by plain files.
+ * /dev/shm is a tmpfs of ordinary files whose bytes replay reproduces.
+ */
 static int device_path(const char *full)
 {
-	return strncmp(full, "/dev/", 5) == 0;
+	return strncmp(full, "/dev/", 5) == 0 && strncmp(full, "/dev/shm/", 9) != 0;
 }
 
 /* The recorded directory a relative path is relative to (a new string); NULL with -errno in *err. */
