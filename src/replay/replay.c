@@ -383,7 +383,7 @@ int cmd_replay(int argc, char **argv)
 	struct replay_options o = { .scale = 1, .stall_timeout = 10 };
 	int ch;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_ROOT:
 			o.root = optarg;

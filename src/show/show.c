@@ -443,7 +443,7 @@ int cmd_show(int argc, char **argv)
 	const char *trace_expr = NULL, *since = NULL, *until = NULL;
 	int ch;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+p:e:s:xh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:e:s:xh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p': {
 			unsigned pid;

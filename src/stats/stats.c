@@ -96,7 +96,7 @@ int cmd_stats(int argc, char **argv)
 	struct stats_options o = { 0 };
 	int ch;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+p:e:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:e:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_JSON:
 			o.json = 1;

@@ -8,6 +8,12 @@ printf 'caf\xc3\xa9\n' > utf.txt
 "$REPRISE" show -e trace=read t.rpr > read.txt
 expect_grep 'read\(3, "hello-show\\n", [0-9]+\) = 11' read.txt
 expect_no_grep ' (openat|write|mmap)\(' read.txt
+# options after the trace, as strace users type them after the command
+"$REPRISE" show t.rpr -e trace=read > read_after.txt
+cmp read.txt read_after.txt || fail "show TRACE -e differs from show -e TRACE"
+"$REPRISE" stats t.rpr -e trace=read > stats_after.txt
+"$REPRISE" stats -e trace=read t.rpr > stats_before.txt
+cmp stats_before.txt stats_after.txt || fail "stats TRACE -e differs from stats -e TRACE"
 
 first_cat=$(grep 'execve("/usr/bin/cat"' all.txt | head -n 1 | awk '{print $1}')
 "$REPRISE" show -p "$first_cat" t.rpr > p.txt
