@@ -338,6 +338,9 @@ static int run(struct replay_options *o)
 				rp_error("%s: %s", o->json, strerror(errno));
 			else
 				status = mismatches && o->on_mismatch == MISMATCH_WARN ? 4 : 0;
+			if (mismatches && !o->root && !o->prepare)
+				fprintf(stderr, "reprise: hint: the new root held none of the files the recording found; "
+						"--prepare builds them first\n");
 		}
 		shadow_outcome_free(&state);
 		free(feed);

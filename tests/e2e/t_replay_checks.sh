@@ -12,6 +12,12 @@ R=$WORK/root
 "$REPRISE" replay --root "$R" --prepare --verify cat.rpr > first.txt 2> first.err || fail "clean replay failed"
 [ "$(cat "$R$WORK/run/out.txt")" = "recorded input" ] || fail "replay did not write out.txt"
 
+# without --root or --prepare the new root is empty: the mismatches come with a hint at --prepare
+expect_status 4 "$REPRISE" replay cat.rpr > empty.out 2> empty.err
+expect_grep '^reprise: hint: the new root held none of the files the recording found; --prepare builds them first$' empty.err
+rm -rf "$(sed -n 's/^reprise: replaying under //p' empty.err)"
+expect_no_grep 'hint' first.err
+
 # a file made read-only in the root: the recorded open for writing now fails with EACCES
 chmod 0444 "$R$WORK/run/out.txt"
 expect_status 4 "$REPRISE" replay --root "$R" cat.rpr > ro.txt 2> ro.err
