@@ -7,8 +7,8 @@ replay alone). Each round's replay time is divided by the native time measured j
 machine's speed drifts (on the VM this was measured on, native tar x took 0.53 s, then 0.85 s a
 quarter of an hour later), and a pair of runs a second apart shares its state. The median of those
 ratios is reported, with their range, and the ratio of the fastest replay to the fastest native run:
-on a noisy machine noise only adds time, so the fastest runs are the least disturbed. Last, the peak RSS of replaying a trace of more than 5 million
-events (skipped with BENCH_QUICK=1).
+on a noisy machine noise only adds time, so the fastest runs are the least disturbed. Last, the peak
+RSS of replaying a trace of more than 5 million events (skipped with BENCH_QUICK=1).
 """
 import json
 import os
