@@ -7,8 +7,13 @@ replay alone). Each round's replay time is divided by the native time measured j
 machine's speed drifts (on the VM this was measured on, native tar x took 0.53 s, then 0.85 s a
 quarter of an hour later), and a pair of runs a second apart shares its state. The median of those
 ratios is reported, with their range, and the ratio of the fastest replay to the fastest native run:
-on a noisy machine noise only adds time, so the fastest runs are the least disturbed. Last, the peak
-RSS of replaying a trace of more than 5 million events (skipped with BENCH_QUICK=1).
+on a noisy machine noise only adds time, so the fastest runs are the least disturbed.
+
+For tar, each round also runs bench/replay_floor (argument 2): the calls replay issues, decoded into
+memory beforehand and issued back to back as recorded, in the recording's own directory restored to
+its initial state. No replay can be faster; its ratio to the native run is what issuing recorded
+calls costs on this machine, before any replay bookkeeping. Last, the peak RSS of replaying a trace of
+more than 5 million events (skipped with BENCH_QUICK=1).
 """
 import json
 import os
@@ -44,8 +49,20 @@ def events_of(stderr):
     return int(m.group(1)) if m else 0
 
 
+def floor_run(floor, trace, directory):
+    """Restores the recording's (initially empty) directory, then issues the trace's calls in it."""
+    shutil.rmtree(directory)
+    os.mkdir(directory)
+    proc = subprocess.run([floor, trace], cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    m = re.search(rb"calls (\d+) differing (\d+) wall_ns (\d+)", proc.stdout)
+    if proc.returncode or not m:
+        sys.exit(f"bench: {floor} {trace} failed: {proc.stderr.decode(errors='replace')[-500:]}")
+    return int(m.group(3)) / 1e9, int(m.group(2))
+
+
 def main():
     reprise = os.path.realpath(sys.argv[1])
+    floor = os.path.realpath(sys.argv[2])
     shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
     work = tempfile.mkdtemp(prefix="reprise-replay-bench.", dir=shm)
     try:
@@ -71,26 +88,33 @@ def main():
         def copy_linux(d):
             shutil.copytree("/usr/include/linux", os.path.join(d, "linux"), symlinks=True)
 
+        tar = "tar x (/usr/include)"
         workloads = {
-            "tar x (/usr/include)": (lambda d: ["tar", "xf", tree_tar, "-C", d], None, None),
+            tar: (lambda d: ["tar", "xf", tree_tar, "-C", d], None, None),
             "sqlite3 2000 inserts": (lambda d: ["sh", "-c", f"sqlite3 {d}/db.sqlite < {sql}"], None, None),
             "git init/add/commit (/usr/include/linux)": (lambda d: ["sh", "-c", git], copy_linux, git_env),
         }
-        traces, events = {}, {}
+        traces, events, recorded_in = {}, {}, {}
         for w, (make, setup, env) in workloads.items():
             d = fresh(setup)
             traces[w] = os.path.join(work, f"{len(traces)}.rpr")
             _, proc = run([reprise, "record", "-v", "-o", traces[w], "--"] + make(d), d, env)
             events[w] = events_of(proc.stderr)
+            recorded_in[w] = d
         native = {w: [] for w in workloads}
         replay = {w: [] for w in workloads}
         mismatches = {w: 0 for w in workloads}
+        floor_s, floor_differing = [], 0
         for _ in range(ROUNDS):
             for w, (make, setup, env) in workloads.items():
                 d = fresh(setup)
                 elapsed, _ = run(make(d), d, env)
                 native[w].append(elapsed)
                 shutil.rmtree(d)
+                if w == tar:
+                    elapsed, differing = floor_run(floor, traces[w], recorded_in[w])
+                    floor_s.append(elapsed)
+                    floor_differing = max(floor_differing, differing)
                 root = tempfile.mkdtemp(dir=work)
                 report = os.path.join(work, "replay.json")
                 run([reprise, "replay", "--root", root, "--prepare", "--json", report, traces[w]], work, ok=(0, 4))
@@ -110,6 +134,12 @@ def main():
             print(f"| {w} | {events[w]} | {n:.3f} | {r:.3f} | {statistics.median(ratios[w]):.2f}x | "
                   f"{min(ratios[w]):.2f}-{max(ratios[w]):.2f} | {min(replay[w]) / min(native[w]):.2f}x | "
                   f"{mismatches[w]} |")
+        floor_ratios = [f / n for n, f in zip(native[tar], floor_s)]
+        print(f"\nFloor for {tar} (bench/replay_floor: the same calls pre-decoded and issued back to back, "
+              f"{floor_differing} results differing from the recording): {statistics.median(floor_s):.3f} s, "
+              f"{statistics.median(floor_ratios):.2f}x native (range {min(floor_ratios):.2f}-{max(floor_ratios):.2f}, "
+              f"fastest runs {min(floor_s) / min(native[tar]):.2f}x); the replay takes "
+              f"{statistics.median([r / f for f, r in zip(floor_s, replay[tar])]):.2f}x the floor")
         print("\nTarget: ratio <= 1.2x:")
         for w in workloads:
             ratio = statistics.median(ratios[w])
