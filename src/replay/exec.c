@@ -308,6 +308,12 @@ static int64_t translate_path(struct replay_ctx *ctx, struct replay_process *pro
 			return rc;
 	}
 	keep_fd(r, fd);
+	/*
+	 * No name: the path was the root, or ended in "." or "..", a directory. Named through its
+	 * descriptor's magic link, a call that does not follow links would act on the link itself.
+	 */
+	if (!name && !follow)
+		name = ".";
 	if (name && d >= 0) {
 		/* the call takes a directory descriptor: the resolved directory itself */
 		r->args[d] = (uint64_t)fd;
@@ -504,6 +510,11 @@ static int64_t do_open(struct replay_ctx *ctx, struct replay_process *proc, cons
 		else
 			free(full);
 		return not_replayed(r, "/proc and /sys");
+	}
+	/* ENXIO from /dev/tty without a terminal, EBUSY: the recording machine's device said no, not a file */
+	if (recorded < 0 && recorded != -ENOENT && device_path(full)) {
+		free(full);
+		return not_replayed(r, "a device's refusal");
 	}
 	mode &= ~(uint64_t)fs_context_umask(proc->fs, -1);
 	uint64_t start = now_ns();
