@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,13 +45,21 @@ static unsigned hash_path(const char *p)
 	return h % FACT_BUCKETS;
 }
 
-struct path_facts *facts_of(struct fact_store *s, const char *path)
+static struct path_facts *facts_find(const struct fact_store *s, const char *path)
 {
-	unsigned b = hash_path(path);
-	for (struct path_facts *f = s->buckets[b]; f; f = f->next_in_bucket)
+	for (struct path_facts *f = s->buckets[hash_path(path)]; f; f = f->next_in_bucket)
 		if (strcmp(f->path, path) == 0)
 			return f;
-	struct path_facts *f = rp_calloc(1, sizeof(*f));
+	return NULL;
+}
+
+struct path_facts *facts_of(struct fact_store *s, const char *path)
+{
+	struct path_facts *f = facts_find(s, path);
+	if (f)
+		return f;
+	unsigned b = hash_path(path);
+	f = rp_calloc(1, sizeof(*f));
 	f->path = rp_strdup(path);
 	f->fd = -1;
 	f->next_in_bucket = s->buckets[b];
@@ -100,11 +109,22 @@ static char *parent_of(const char *path)
 	return p;
 }
 
-/* Opens (creating it and its directories) the prepared regular file. */
+static void close_file(struct fact_store *s, struct path_facts *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	if (s->open_file == f)
+		s->open_file = NULL;
+}
+
+/* Opens (creating it and its directories) the prepared regular file, closing the one open before. */
 static int open_file(struct fact_store *s, struct path_facts *f)
 {
 	if (f->fd >= 0)
 		return 0;
+	if (s->open_file)
+		close_file(s, s->open_file);
 	char *parent = parent_of(f->path);
 	int rc = sandbox_mkdirs(s->sb, parent);
 	free(parent);
@@ -112,6 +132,9 @@ static int open_file(struct fact_store *s, struct path_facts *f)
 		f->fd = sandbox_openat2(s->sb, f->path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644, 0);
 		rc = f->fd < 0 ? f->fd : 0;
 	}
+	if (rc == 0)
+		s->open_file = f;
+	f->made = f->made || rc == 0;
 	if (rc < 0)
 		fail(s, f->path, -rc);
 	return rc;
@@ -213,6 +236,28 @@ static int outside(const char *path)
 	       strcmp(path, "/sys") == 0;
 }
 
+/*
+ * The recorded symlink; when the program never read its target (it listed or lstat'ed it
+ * only), a dangling one whose target has the recorded length, so that listings and lstat
+ * see what the recording saw. -1 with errno on failure.
+ */
+static int make_symlink(const struct path_facts *f, int dir, const char *base)
+{
+	if (f->target)
+		return symlinkat(f->target, dir, base);
+	static const char unread[] = ".reprise-target-not-recorded";
+	size_t len = f->has_stat && f->size ? f->size : sizeof(unread) - 1;
+	if (len >= PATH_MAX)
+		len = PATH_MAX - 1;
+	char *target = rp_malloc(len + 1);
+	for (size_t i = 0; i < len; i++)
+		target[i] = i < sizeof(unread) - 1 ? unread[i] : '_';
+	target[len] = 0;
+	int rc = symlinkat(target, dir, base);
+	free(target);
+	return rc;
+}
+
 /* Creates one path that existed; 0 or -errno. */
 static int build_one(struct fact_store *s, struct path_facts *f)
 {
@@ -232,8 +277,8 @@ static int build_one(struct fact_store *s, struct path_facts *f)
 	if (rc == 0)
 		rc = sandbox_split(s->sb, f->path, &dir, &base);
 	if (rc == 0 && base) {
-		if (type == S_IFLNK && f->target)
-			rc = symlinkat(f->target, dir, base);
+		if (type == S_IFLNK)
+			rc = make_symlink(f, dir, base);
 		else if (type == S_IFIFO)
 			rc = mknodat(dir, base, S_IFIFO | 0600, 0);
 		else if (type == S_IFCHR && harmless_device(f->path))
@@ -265,6 +310,87 @@ static int set_attributes(struct fact_store *s, struct path_facts *f)
 	return rc;
 }
 
+char *facts_link_target(const struct path_facts *link)
+{
+	if (link->target[0] == '/')
+		return sandbox_join(NULL, link->target);
+	char *parent = parent_of(link->path);
+	char *full = sandbox_join(parent, link->target);
+	free(parent);
+	return full;
+}
+
+/* Renames one prepared path to another, making the new one's directories. 0 or -errno. */
+static int move_file(struct fact_store *s, const char *from, const char *to)
+{
+	char *parent = parent_of(to);
+	int rc = sandbox_mkdirs(s->sb, parent);
+	free(parent);
+	int from_dir = -1, to_dir = -1;
+	const char *from_base = NULL, *to_base = NULL;
+	if (rc == 0)
+		rc = sandbox_split(s->sb, from, &from_dir, &from_base);
+	if (rc == 0)
+		rc = sandbox_split(s->sb, to, &to_dir, &to_base);
+	if (rc == 0 && (!from_base || !to_base))
+		rc = -EINVAL;
+	if (rc == 0 && renameat(from_dir, from_base, to_dir, to_base) < 0)
+		rc = -errno;
+	if (from_dir >= 0)
+		close(from_dir);
+	if (to_dir >= 0)
+		close(to_dir);
+	return rc;
+}
+
+/*
+ * A symlink the program opened before the recording showed it to be one (reading
+ * /etc/localtime, then listing /etc): the bytes it read went into a regular file made at
+ * the link's path. They belong to the link's target, where the file moves, leaving the
+ * path free for the link. 0 or -errno.
+ */
+static int move_to_target(struct fact_store *s, struct path_facts *link)
+{
+	close_file(s, link);
+	char *path = facts_link_target(link);
+	struct path_facts *target = facts_of(s, path);
+	free(path);
+	int rc = 0;
+	if (target == link || target->type == S_IFLNK || target->made || target->changed) {
+		/* the target has bytes of its own, or cannot take these: they go */
+		int dir;
+		const char *base;
+		rc = sandbox_split(s->sb, link->path, &dir, &base);
+		if (rc == 0 && base && unlinkat(dir, base, 0) < 0)
+			rc = -errno;
+		if (dir >= 0)
+			close(dir);
+	} else {
+		rc = move_file(s, link->path, target->path);
+		target->state = FACT_EXISTED;
+		target->made = 1;
+		if (!target->type)
+			target->type = S_IFREG;
+	}
+	link->made = 0;
+	return rc;
+}
+
+/* A path others lie below was a directory, whatever call named it first (find opens "." without O_DIRECTORY). */
+static void infer_directories(struct fact_store *s, struct path_facts **all, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = rp_strdup(all[i]->path);
+		for (char *slash = strrchr(p, '/'); slash && slash != p; slash = strrchr(p, '/')) {
+			*slash = 0;
+			struct path_facts *d = facts_find(s, p);
+			if (d && !d->type)
+				d->type = S_IFDIR;
+		}
+		free(p);
+	}
+}
+
 static int compare_paths(const void *a, const void *b)
 {
 	const struct path_facts *const *x = a, *const *y = b;
@@ -273,6 +399,14 @@ static int compare_paths(const void *a, const void *b)
 
 int facts_build(struct fact_store *s)
 {
+	/* before the list is taken: moving a link's bytes may add its target */
+	for (size_t b = 0; b < FACT_BUCKETS && !s->error[0]; b++)
+		for (struct path_facts *f = s->buckets[b]; f; f = f->next_in_bucket)
+			if (f->type == S_IFLNK && f->target && f->made) {
+				int rc = move_to_target(s, f);
+				if (rc < 0)
+					fail(s, f->path, -rc);
+			}
 	struct path_facts **all = rp_malloc((s->count + 1) * sizeof(*all));
 	size_t n = 0;
 	for (size_t b = 0; b < FACT_BUCKETS; b++)
@@ -280,6 +414,7 @@ int facts_build(struct fact_store *s)
 			if (f->state == FACT_EXISTED && strcmp(f->path, "/") != 0 && !outside(f->path))
 				all[n++] = f;
 	qsort(all, n, sizeof(*all), compare_paths);
+	infer_directories(s, all, n);
 	for (size_t i = 0; i < n && !s->error[0]; i++) {
 		int rc = build_one(s, all[i]);
 		if (rc < 0)

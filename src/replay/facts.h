@@ -29,7 +29,8 @@ struct path_facts {
 	uint32_t mode, uid, gid;
 	uint64_t size, rdev;
 	char *target;          /* a symlink's target, once read */
-	int fd;                /* the prepared file, -1 until bytes arrive */
+	uint8_t made;          /* a regular file was made for it under the root */
+	int fd;                /* the prepared file while open, else -1 */
 	struct extent *extents;
 	size_t nextents, cap;
 	struct path_facts *next_in_bucket;
@@ -42,6 +43,8 @@ struct fact_store {
 	const struct data_fill *fill;
 	struct path_facts *buckets[FACT_BUCKETS];
 	size_t count;
+	/* the one prepared file kept open: a program may read more files than a process may hold open */
+	struct path_facts *open_file;
 	char error[512];       /* the first failure to build a file */
 };
 
@@ -57,6 +60,9 @@ void facts_decide(struct path_facts *f, uint8_t state);
 void facts_note_stat(struct path_facts *f, uint32_t mode, uint32_t uid, uint32_t gid, uint64_t size, uint64_t rdev);
 /* Bytes the program read from it at offset, before changing it. */
 void facts_note_bytes(struct fact_store *s, struct path_facts *f, uint64_t offset, const uint8_t *data, uint64_t len);
+
+/* Where a symlink whose target was read points: a normalized recorded absolute path (a new string). */
+char *facts_link_target(const struct path_facts *link);
 
 /* Builds everything that existed. 0, or -1 with s->error set. */
 int facts_build(struct fact_store *s);

@@ -11,6 +11,7 @@
 
 #include "replay/exec.h"
 #include "replay/facts.h"
+#include "replay/rules.h"
 #include "util/util.h"
 
 /* What prepare learns from each call, by name. */
@@ -31,6 +32,7 @@ enum prep_role {
 	PR_GETDENTS,
 	PR_CHDIR,
 	PR_FCHDIR,
+	PR_EXEC,      /* success means the program file existed */
 };
 
 static const struct {
@@ -55,6 +57,7 @@ static const struct {
 	{ "fallocate", PR_WRITE }, { "fchmod", PR_WRITE }, { "fchown", PR_WRITE }, { "fsetxattr", PR_WRITE },
 	{ "lseek", PR_LSEEK }, { "dup", PR_DUP }, { "dup2", PR_DUP }, { "dup3", PR_DUP }, { "fcntl", PR_FCNTL },
 	{ "close", PR_CLOSE }, { "getdents64", PR_GETDENTS }, { "chdir", PR_CHDIR }, { "fchdir", PR_FCHDIR },
+	{ "execve", PR_EXEC }, { "execveat", PR_EXEC },
 };
 
 struct prep_fd {
@@ -274,6 +277,20 @@ static void parent_changed(struct prep *p, const char *path)
 	free(parent);
 }
 
+/*
+ * The file a path names once its symlinks are followed, as far as the recording read their
+ * targets: what a call that follows links learns belongs there, not to the link.
+ */
+static struct path_facts *through_links(struct prep *p, struct path_facts *f)
+{
+	for (int hops = 0; f->type == S_IFLNK && f->target && hops < 40; hops++) {
+		char *target = facts_link_target(f);
+		f = facts_of(&p->store, target);
+		free(target);
+	}
+	return f;
+}
+
 static void install(struct prep_process *q, int64_t fd, struct path_facts *file, uint8_t stdio)
 {
 	struct prep_fd *s = fd_slot(q, fd, 1);
@@ -298,6 +315,9 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 		facts_decide(f, FACT_ABSENT);
 	switch (p->role[nr]) {
 	case PR_OPEN: {
+		if (f && ret == -EEXIST)
+			/* O_CREAT|O_EXCL on what was there */
+			facts_decide(f, FACT_EXISTED);
 		if (!f || ret < 0)
 			break;
 		int flags_arg = path_index(e, 0) + 1;
@@ -307,6 +327,8 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 			const uint8_t *how = exec_recorded(enter, RPR_PHASE_ENTER, args[2], 8);
 			flags = how ? *(const uint64_t *)(const void *)how : 0;
 		}
+		if (!(flags & O_NOFOLLOW))
+			f = through_links(p, f);
 		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 			facts_decide(f, FACT_ABSENT);
 		else if (flags & O_CREAT)
@@ -325,6 +347,11 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 	case PR_LOOKUP:
 		if (ret >= 0 && f) {
 			facts_decide(f, FACT_EXISTED);
+			struct replay_rule rule = replay_rule_for(p->arch, nr);
+			if (replay_rule_follows(&rule, args)) {
+				f = through_links(p, f);
+				facts_decide(f, FACT_EXISTED);
+			}
 			note_stat_result(f, e, enter, exit);
 			if (strstr(e->name, "readlink") && !f->changed && !f->target) {
 				int buf_arg = path_index(e, 0) + 1;
@@ -334,6 +361,9 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 					f->type = S_IFLNK;
 				}
 			}
+		} else if (ret == -EINVAL && f && strstr(e->name, "readlink")) {
+			/* there, and not a symlink */
+			facts_decide(f, FACT_EXISTED);
 		} else if (ret >= 0 && strcmp(e->name, "newfstatat") == 0 && (args[3] & AT_EMPTY_PATH)) {
 			struct prep_fd *d = fd_slot(q, (int32_t)args[0], 0);
 			if (d && d->file)
@@ -431,8 +461,18 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 			q->cwd = rp_strdup(f->path);
 		}
 		break;
+	case PR_EXEC:
+		if (ret == 0 && f) {
+			f = through_links(p, f);
+			facts_decide(f, FACT_EXISTED);
+			if (!f->type)
+				f->type = S_IFREG;
+		}
+		break;
 	case PR_FCHDIR:
 		if (ret == 0 && slot && slot->file) {
+			if (!slot->file->type && !slot->file->changed)
+				slot->file->type = S_IFDIR;
 			free(q->cwd);
 			q->cwd = rp_strdup(slot->file->path);
 		}
