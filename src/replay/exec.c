@@ -679,6 +679,30 @@ static int64_t do_getcwd(struct replay_process *proc, const uint64_t *args, stru
 	return (int64_t)len;
 }
 
+/* Stands for a descriptor replay did not make, so calls on it keep their place and close finds it. */
+static void install_placeholder(struct replay_process *proc, int64_t fd)
+{
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null_fd >= 0)
+		fd_map_install(proc->fds, fd, null_fd, 0, FD_ORIGIN_OUTSIDE, NULL);
+}
+
+/*
+ * A descriptor the trace never made, used with success: the recorded program inherited it
+ * from what started it (a shell's or a test harness's own descriptors beyond 0-2). Like a
+ * /proc file, it stands for something outside the recording: calls on it keep their place.
+ */
+static void adopt_inherited(struct replay_process *proc, const struct sys_entry *e, const uint64_t *args,
+			    int64_t recorded)
+{
+	for (int i = 0; e && recorded >= 0 && i < e->nargs; i++) {
+		int32_t fd = (int32_t)args[i];
+		if ((e->args[i].kind == AK_FD || e->args[i].kind == AK_DIRFD) && fd >= 0 &&
+		    fd_map_get_fd(proc->fds, fd).replay_fd < 0)
+			install_placeholder(proc, fd);
+	}
+}
+
 void replay_execute(struct replay_ctx *ctx, struct replay_process *proc, const struct replay_rule *rule,
 		    const struct rpr_event *enter, const struct rpr_event *exit, struct exec_result *r)
 {
@@ -688,6 +712,7 @@ void replay_execute(struct replay_ctx *ctx, struct replay_process *proc, const s
 	const char *name = arch_syscall_name(ctx->arch, nr);
 	memcpy(r->args, enter->u.enter.args, sizeof(r->args));
 	int64_t recorded = exit->u.exit.ret;
+	adopt_inherited(proc, e, r->args, recorded);
 	uint64_t start = now_ns();
 	int64_t ret;
 	switch (rule->how) {
@@ -738,14 +763,6 @@ void replay_execute(struct replay_ctx *ctx, struct replay_process *proc, const s
 	if (!r->ns)
 		r->ns = now_ns() - start;
 	r->ret = ret;
-}
-
-/* Stands for a descriptor replay did not make, so calls on it keep their place and close finds it. */
-static void install_placeholder(struct replay_process *proc, int64_t fd)
-{
-	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (null_fd >= 0)
-		fd_map_install(proc->fds, fd, null_fd, 0, FD_ORIGIN_OUTSIDE, NULL);
 }
 
 void replay_keep_descriptors(struct replay_ctx *ctx, struct replay_process *proc, const struct rpr_event *enter,

@@ -267,6 +267,8 @@ static int build_one(struct fact_store *s, struct path_facts *f)
 	if (type == S_IFREG) {
 		if (open_file(s, f) < 0)
 			return 0;
+		if (f->executed && !f->has_stat && fchmod(f->fd, 0755) < 0)
+			return -errno;
 		return fill_gaps(s, f);
 	}
 	char *parent = parent_of(f->path);
@@ -376,6 +378,18 @@ static int move_to_target(struct fact_store *s, struct path_facts *link)
 	return rc;
 }
 
+/* A program ran through a link before the recording showed it to be one: its target is the program file. */
+static void executed_through(struct fact_store *s, struct path_facts *link)
+{
+	char *path = facts_link_target(link);
+	struct path_facts *target = facts_of(s, path);
+	free(path);
+	facts_decide(target, FACT_EXISTED);
+	if (!target->type)
+		target->type = S_IFREG;
+	target->executed = 1;
+}
+
 /* A path others lie below was a directory, whatever call named it first (find opens "." without O_DIRECTORY). */
 static void infer_directories(struct fact_store *s, struct path_facts **all, size_t n)
 {
@@ -399,14 +413,17 @@ static int compare_paths(const void *a, const void *b)
 
 int facts_build(struct fact_store *s)
 {
-	/* before the list is taken: moving a link's bytes may add its target */
+	/* before the list is taken: what went through a link, found one later, may add its target */
 	for (size_t b = 0; b < FACT_BUCKETS && !s->error[0]; b++)
-		for (struct path_facts *f = s->buckets[b]; f; f = f->next_in_bucket)
-			if (f->type == S_IFLNK && f->target && f->made) {
-				int rc = move_to_target(s, f);
-				if (rc < 0)
-					fail(s, f->path, -rc);
-			}
+		for (struct path_facts *f = s->buckets[b]; f; f = f->next_in_bucket) {
+			if (f->type != S_IFLNK || !f->target)
+				continue;
+			if (f->executed)
+				executed_through(s, f);
+			int rc = f->made ? move_to_target(s, f) : 0;
+			if (rc < 0)
+				fail(s, f->path, -rc);
+		}
 	struct path_facts **all = rp_malloc((s->count + 1) * sizeof(*all));
 	size_t n = 0;
 	for (size_t b = 0; b < FACT_BUCKETS; b++)

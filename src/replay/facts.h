@@ -30,6 +30,7 @@ struct path_facts {
 	uint64_t size, rdev;
 	char *target;          /* a symlink's target, once read */
 	uint8_t made;          /* a regular file was made for it under the root */
+	uint8_t executed;      /* a program ran from it: executable, whatever else is unknown */
 	int fd;                /* the prepared file while open, else -1 */
 	struct extent *extents;
 	size_t nextents, cap;

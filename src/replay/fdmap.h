@@ -13,7 +13,7 @@
 
 enum {
 	FD_ORIGIN_STDIO = 1u << 0,   /* one of the descriptors the recorded program started with */
-	FD_ORIGIN_OUTSIDE = 1u << 1, /* a file replay does not reproduce (/proc, /sys): calls on it are kept, not replayed */
+	FD_ORIGIN_OUTSIDE = 1u << 1, /* what replay does not reproduce (/proc, /sys, descriptors inherited from outside the recording): calls on it are kept, not replayed */
 	FD_ORIGIN_DEVICE = 1u << 2,  /* a file under /dev: replayed on the root's stand-in, whose bytes are not the device's */
 };
 

@@ -467,6 +467,7 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 			facts_decide(f, FACT_EXISTED);
 			if (!f->type)
 				f->type = S_IFREG;
+			f->executed = 1;
 		}
 		break;
 	case PR_FCHDIR:

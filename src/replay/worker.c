@@ -1,5 +1,6 @@
 #include "replay/worker.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <time.h>
@@ -88,6 +89,19 @@ static void spawn(struct replay_ctx *ctx, struct replay_task *parent, const stru
 	start(ctx, child, item->ts_ns);
 }
 
+/*
+ * A call a signal cut short: the program saw EINTR, or the kernel made the call again (its
+ * own ERESTART* results, which a tracer sees). It did nothing; issued again without the
+ * signal, a blocking one would wait for good, holding back every call ordered after it.
+ */
+static int cut_short(const struct rpr_event *exit)
+{
+	enum { ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTARTNOHAND = 514, ERESTART_RESTARTBLOCK = 516 };
+	int64_t ret = exit ? exit->u.exit.ret : 0;
+	return ret == -EINTR || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND ||
+	       ret == -ERESTART_RESTARTBLOCK;
+}
+
 static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const struct replay_item *item)
 {
 	const struct rpr_event *enter = item->enter, *exit = item->exit;
@@ -104,7 +118,7 @@ static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const str
 	int unfinished = !enter || !exit ||
 			 (exit->u.exit.flags & (RPR_EXIT_NO_RETURN | RPR_EXIT_KILLED | RPR_EXIT_DETACHED));
 	struct exec_result r = { 0 };
-	if (rule && rule->how != RH_NONE && !unfinished)
+	if (rule && rule->how != RH_NONE && !unfinished && !cut_short(exit))
 		replay_execute(ctx, t->proc, rule, enter, exit, &r);
 	/* a call interrupted by the watchdog, or finishing as an abort came, has an outcome that says nothing */
 	if (r.replayed && !replay_stopped(ctx)) {
