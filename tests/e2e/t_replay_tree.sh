@@ -59,6 +59,12 @@ for f in mystat plain existing; do
 	[ -f "$WORK/r-known$WORK/run/$f" ] || fail "run/$f was not prepared"
 done
 
+# a program run through a symlink (found to be one only after the exec) makes its target an executable file
+ln -s mystat run/statlink
+"$REPRISE" record -o execlink.rpr -- sh -c 'run/statlink -c %N run/statlink; test -x run/statlink' > /dev/null
+replay_clean "$WORK/r-execlink" execlink.rpr
+[ -x "$WORK/r-execlink$WORK/run/mystat" ] || fail "the target of the link a program ran through is not executable"
+
 # without a controlling terminal, opening /dev/tty fails with ENXIO: the device's answer, which a stand-in
 # file cannot give, so the call is kept in place and listed, not reported as a mismatch
 setsid "$REPRISE" record -o tty.rpr -- sh -c 'exec 3<>/dev/tty' < /dev/null > /dev/null 2>&1 || true
