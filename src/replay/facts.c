@@ -243,6 +243,28 @@ static int outside(const char *path)
  */
 static int make_symlink(const struct path_facts *f, int dir, const char *base)
 {
+	if (f->target && f->target_made_up) {
+		/*
+		 * Relative, so that it leads there from outside the root too; padded to the recorded
+		 * length (what lstat shows) with slashes, which resolve as one.
+		 */
+		size_t depth = 0;
+		for (const char *c = f->path + 1; *c; c++)
+			depth += *c == '/';
+		const char *own = f->target + 1, *slash = strchr(own, '/');
+		size_t len = 3 * depth + strlen(own), recorded = f->has_stat ? f->size : 0;
+		size_t pad = recorded > len && recorded < PATH_MAX ? recorded - len : 0;
+		char *target = rp_malloc(len + pad + 1), *at = target;
+		for (size_t i = 0; i < depth; i++, at += 3)
+			memcpy(at, "../", 3);
+		memcpy(at, own, (size_t)(slash - own));
+		at += slash - own;
+		memset(at, '/', pad);
+		strcpy(at + pad, slash);
+		int rc = symlinkat(target, dir, base);
+		free(target);
+		return rc;
+	}
 	if (f->target)
 		return symlinkat(f->target, dir, base);
 	static const char unread[] = ".reprise-target-not-recorded";
@@ -310,6 +332,15 @@ static int set_attributes(struct fact_store *s, struct path_facts *f)
 		rc = -errno;
 	close(dir);
 	return rc;
+}
+
+void facts_make_up_target(struct fact_store *s, struct path_facts *link)
+{
+	char target[64];
+	snprintf(target, sizeof(target), "/.reprise/links/%u", ++s->made_up_targets);
+	free(link->target);
+	link->target = rp_strdup(target);
+	link->target_made_up = 1;
 }
 
 char *facts_link_target(const struct path_facts *link)

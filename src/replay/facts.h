@@ -28,7 +28,8 @@ struct path_facts {
 	uint32_t type;         /* S_IFMT bits, 0 while unknown */
 	uint32_t mode, uid, gid;
 	uint64_t size, rdev;
-	char *target;          /* a symlink's target, once read */
+	char *target;          /* a symlink's target, once read (or made up: target_made_up) */
+	uint8_t target_made_up; /* followed before its target was read: points at a file of replay's own */
 	uint8_t made;          /* a regular file was made for it under the root */
 	uint8_t executed;      /* a program ran from it: executable, whatever else is unknown */
 	int fd;                /* the prepared file while open, else -1 */
@@ -46,6 +47,7 @@ struct fact_store {
 	size_t count;
 	/* the one prepared file kept open: a program may read more files than a process may hold open */
 	struct path_facts *open_file;
+	unsigned made_up_targets;
 	char error[512];       /* the first failure to build a file */
 };
 
@@ -61,6 +63,12 @@ void facts_decide(struct path_facts *f, uint8_t state);
 void facts_note_stat(struct path_facts *f, uint32_t mode, uint32_t uid, uint32_t gid, uint64_t size, uint64_t rdev);
 /* Bytes the program read from it at offset, before changing it. */
 void facts_note_bytes(struct fact_store *s, struct path_facts *f, uint64_t offset, const uint8_t *data, uint64_t len);
+
+/*
+ * A symlink the program followed without reading it: it is given a target of replay's own,
+ * under ROOT/.reprise, which then holds what following it showed.
+ */
+void facts_make_up_target(struct fact_store *s, struct path_facts *link);
 
 /* Where a symlink whose target was read points: a normalized recorded absolute path (a new string). */
 char *facts_link_target(const struct path_facts *link);

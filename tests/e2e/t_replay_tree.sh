@@ -1,5 +1,5 @@
 # reprise replay --prepare: the tree everyday tools look at is rebuilt as they saw it - a directory opened as
-# ".", more files than a process may hold open, symlinks read and symlinks only listed, "dir/..", a program
+# ".", more files than a process may hold open, symlinks read, only listed or followed unread, "dir/..", a program
 # file known only from its exec or a failed call - and a device that refused an open is kept in place, not replayed.
 source "$E2E_DIR/lib.sh"
 
@@ -41,6 +41,13 @@ replay_clean "$WORK/r-ls" ls.rpr
 replay_clean "$WORK/r-dua" dua.rpr
 [ -L "$WORK/r-dua$WORK/tree/dangling" ] || fail "a link du listed is not a link"
 [ "$(stat -c %s "$WORK/r-dua$WORK/tree/dangling")" -eq 15 ] || fail "the unread link's target does not have the recorded length"
+
+# ls -L lists links, then follows them without reading them: each gets a target of replay's own holding
+# what following it showed (here target.txt's 17 bytes); the dangling one stays dangling
+"$REPRISE" record -o lsL.rpr -- ls -lL tree > /dev/null 2>&1 || true
+replay_clean "$WORK/r-lsL" lsL.rpr
+[ -L "$WORK/r-lsL$WORK/tree/link" ] || fail "a link ls -L followed is not a link"
+[ "$(stat -L -c %s "$WORK/r-lsL$WORK/tree/link")" -eq 17 ] || fail "following the link does not give the recorded size"
 
 # stat of "dir/..": the directory itself, not the /proc link that names it in the sandbox
 "$REPRISE" record -o dotdot.rpr -- stat -c '%F %a' tree/sub/.. > dotdot.native
