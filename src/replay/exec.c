@@ -528,7 +528,7 @@ static int64_t do_open(struct replay_ctx *ctx, struct replay_process *proc, cons
 	}
 	uint8_t origin = device_path(full) ? FD_ORIGIN_DEVICE : 0;
 	r->device = origin != 0;
-	fd_map_install_fresh(proc->fds, recorded, fd, (flags & O_CLOEXEC) != 0, origin, full);
+	fd_map_install_fresh(proc->fds, recorded, fd, (flags & O_CLOEXEC) != 0, origin, full, ctx->fd_reuse_wait_ms);
 	return recorded;
 }
 
@@ -612,8 +612,8 @@ static int64_t do_fcntl(struct replay_process *proc, const struct rpr_event *ent
 	}
 }
 
-static int64_t do_pipe(struct replay_process *proc, const char *name, const struct rpr_event *enter,
-		       const struct rpr_event *exit, struct exec_result *r)
+static int64_t do_pipe(struct replay_ctx *ctx, struct replay_process *proc, const char *name,
+		       const struct rpr_event *enter, const struct rpr_event *exit, struct exec_result *r)
 {
 	const uint64_t *args = enter->u.enter.args;
 	int flags = strcmp(name, "pipe2") == 0 ? (int)args[1] : 0;
@@ -632,7 +632,8 @@ static int64_t do_pipe(struct replay_process *proc, const char *name, const stru
 	int32_t recorded[2];
 	memcpy(recorded, pair, sizeof(recorded));
 	for (int k = 0; k < 2; k++)
-		fd_map_install_fresh(proc->fds, recorded[k], fds[k], (flags & O_CLOEXEC) != 0, 0, NULL);
+		fd_map_install_fresh(proc->fds, recorded[k], fds[k], (flags & O_CLOEXEC) != 0, 0, NULL,
+				     ctx->fd_reuse_wait_ms);
 	return 0;
 }
 
@@ -730,7 +731,7 @@ void replay_execute(struct replay_ctx *ctx, struct replay_process *proc, const s
 		ret = do_fcntl(proc, enter, recorded, r);
 		break;
 	case RH_PIPE:
-		ret = do_pipe(proc, name, enter, exit, r);
+		ret = do_pipe(ctx, proc, name, enter, exit, r);
 		break;
 	case RH_CHDIR:
 	case RH_FCHDIR:

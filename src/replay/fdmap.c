@@ -124,19 +124,20 @@ int fd_map_install(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uin
 	return 0;
 }
 
-int fd_map_install_fresh(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uint8_t origin, char *path)
+int fd_map_install_fresh(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uint8_t origin, char *path,
+			 unsigned wait_ms)
 {
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += FD_MAP_REUSE_WAIT_MS / 1000;
-	until.tv_nsec += (long)(FD_MAP_REUSE_WAIT_MS % 1000) * 1000000;
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000;
 	if (until.tv_nsec >= 1000000000) {
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&m->lock);
 	int rc = 0;
-	while (fd >= 0 && fd < m->cap && m->slots[fd].replay_fd >= 0 && rc != ETIMEDOUT)
+	while (wait_ms && fd >= 0 && fd < m->cap && m->slots[fd].replay_fd >= 0 && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&m->closed, &m->lock, &until);
 	pthread_mutex_unlock(&m->lock);
 	return fd_map_install(m, fd, replay_fd, cloexec, origin, path);

@@ -57,10 +57,11 @@ int fd_map_install(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uin
 /*
  * Installs at a number the kernel chose (open, pipe): the recording proves the number
  * was free then, so a descriptor still there belongs to a close that overlapped this
- * call in the recording and is not replayed yet. Waits for it up to FD_MAP_REUSE_WAIT_MS
- * (after which the replay has diverged, and it is replaced as fd_map_install does).
+ * call in the recording and is not replayed yet. Waits for it up to wait_ms (after which
+ * the replay has diverged, and it is replaced as fd_map_install does).
  */
-int fd_map_install_fresh(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uint8_t origin, char *path);
+int fd_map_install_fresh(struct fd_map *m, int64_t fd, int replay_fd, int cloexec, uint8_t origin, char *path,
+			 unsigned wait_ms);
 #define FD_MAP_REUSE_WAIT_MS 2000
 
 /* Closes the recorded descriptor. 0, or -1 if it was not open. */

@@ -210,6 +210,7 @@ static int run(struct replay_options *o)
 	}
 	const struct rpr_header *hdr = rpr_reader_header(reader);
 	ctx->arch = arch_by_name(hdr->arch);
+	ctx->fd_reuse_wait_ms = hdr->flags & RPR_HDR_FILTERED ? 0 : FD_MAP_REUSE_WAIT_MS;
 	if (!ctx->arch || ctx->arch != arch_native()) {
 		rp_error("%s: recorded on %s; replay needs the same architecture (this is %s)", o->trace, hdr->arch,
 			 arch_native()->name);

@@ -53,6 +53,8 @@ struct replay_ctx {
 	 * reader writes it, before handing any thread to a worker.
 	 */
 	int serial;
+	/* how long a new descriptor waits for a close to free its number: 0 when -e may have left closes out */
+	unsigned fd_reuse_wait_ms;
 	struct shadow_store *shadow; /* the on-disk state record (--verify), or NULL */
 	uint8_t written_kinds[SYS_SET_MAX];
 	/* for the stall watchdog: calls completed, and the replay threads started and not yet ended */
