@@ -404,6 +404,13 @@ static int move_to_target(struct fact_store *s, struct path_facts *link)
 		target->made = 1;
 		if (!target->type)
 			target->type = S_IFREG;
+		/* which bytes were read goes along: --data fills only the others */
+		free(target->extents);
+		target->extents = link->extents;
+		target->nextents = link->nextents;
+		target->cap = link->cap;
+		link->extents = NULL;
+		link->nextents = link->cap = 0;
 	}
 	link->made = 0;
 	return rc;

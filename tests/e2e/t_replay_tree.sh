@@ -36,6 +36,10 @@ replay_clean "$WORK/r-ls" ls.rpr
 [ "$(readlink "$WORK/r-ls$WORK/tree/link")" = target.txt ] || fail "the link read by ls is not a link to target.txt"
 [ "$(cat "$WORK/r-ls$WORK/tree/target.txt")" = "through the link" ] || fail "the bytes read through the link are not at its target"
 [ "$(cat "$WORK/r-ls$WORK/run/upper.txt")" = "THROUGH THE LINK" ] || fail "the replay did not read through the link"
+# --data fills only what the program did not read, there too
+"$REPRISE" replay --root "$WORK/r-ls-pattern" --prepare --data=pattern:0x41 ls.rpr > /dev/null 2>&1 ||
+	fail "replay with --data=pattern failed"
+[ "$(cat "$WORK/r-ls-pattern$WORK/tree/target.txt")" = "through the link" ] || fail "--data overwrote the bytes read through the link"
 
 # du -a lstat()s links without reading them: they are made dangling, with a target of the recorded length
 "$REPRISE" record -o dua.rpr -- du -a tree > /dev/null
