@@ -295,7 +295,7 @@ static int64_t translate_path(struct replay_ctx *ctx, struct replay_process *pro
 	if (fd_path >= 0)
 		return translate_proc_fd_path(proc, fd_path, i, d, r);
 	if (outside_path(full))
-		return not_replayed(r, "/proc and /sys");
+		return not_replayed(r, "on /proc or /sys");
 	int fd;
 	const char *name = NULL;
 	if (follow) {
@@ -509,7 +509,7 @@ static int64_t do_open(struct replay_ctx *ctx, struct replay_process *proc, cons
 			fd_map_install(proc->fds, recorded, fd, (flags & O_CLOEXEC) != 0, FD_ORIGIN_OUTSIDE, full);
 		else
 			free(full);
-		return not_replayed(r, "/proc and /sys");
+		return not_replayed(r, "on /proc or /sys");
 	}
 	/* ENXIO from /dev/tty without a terminal, EBUSY: the recording machine's device said no, not a file */
 	if (recorded < 0 && recorded != -ENOENT && device_path(full)) {
@@ -756,7 +756,7 @@ void replay_execute(struct replay_ctx *ctx, struct replay_process *proc, const s
 	default:
 		ret = translate_args(ctx, proc, rule, e, enter, exit, r);
 		if (!ret && r->outside)
-			ret = not_replayed(r, "/proc and /sys");
+			ret = not_replayed(r, "on a descriptor replay does not reproduce (/proc, /sys, socket, inherited)");
 		if (!ret)
 			ret = issue(nr, r->args, r);
 		break;

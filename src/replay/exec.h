@@ -19,7 +19,7 @@
 
 struct exec_result {
 	uint8_t replayed;     /* 0: the call was kept in its place only; `skip` says why */
-	const char *skip;
+	const char *skip;     /* a string literal, counted by the summary */
 	int64_t ret;          /* the replayed result in the recording's terms: -errno, or descriptors as recorded */
 	uint64_t args[6];     /* the arguments passed: output memory is readable here until exec_release */
 	uint8_t on_stdio;     /* a descriptor the recorded program started with took part */

@@ -41,13 +41,21 @@ void replay_report_replayed(struct replay_report *r, uint32_t nr, uint64_t recor
 	pthread_mutex_unlock(&r->lock);
 }
 
-void replay_report_kept(struct replay_report *r, uint32_t nr)
+void replay_report_kept(struct replay_report *r, uint32_t nr, const char *why)
 {
 	pthread_mutex_lock(&r->lock);
 	if (nr < SYS_SET_MAX)
 		r->by_nr[nr].kept++;
 	else
 		r->unknown_kept++;
+	unsigned i = 0;
+	while (i < r->nreasons && strcmp(r->reasons[i].why, why) != 0)
+		i++;
+	/* the reasons are the few fixed sentences replay has: the table only overflows if one is added */
+	if (i == r->nreasons && i < KEPT_REASONS_MAX)
+		r->reasons[r->nreasons++] = (struct kept_reason){ .why = why };
+	if (i < r->nreasons)
+		r->reasons[i].calls++;
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -117,6 +125,9 @@ void replay_report_print(const struct replay_report *r, const struct arch *a, ui
 					(unsigned long long)r->by_nr[nr].kept);
 		if (r->unknown_kept)
 			fprintf(out, "%-18s %9llu\n", "(unknown)", (unsigned long long)r->unknown_kept);
+		fprintf(out, "\n%9s  %s\n", "calls", "why not replayed");
+		for (unsigned i = 0; i < r->nreasons; i++)
+			fprintf(out, "%9llu  %s\n", (unsigned long long)r->reasons[i].calls, r->reasons[i].why);
 	}
 }
 
@@ -183,6 +194,12 @@ int replay_report_write_json(const struct replay_report *r, const struct arch *a
 		json_string(out, name_of(a, nr, buf, sizeof(buf)));
 		fprintf(out, ": %llu", (unsigned long long)r->by_nr[nr].kept);
 		sep = ", ";
+	}
+	fputs("},\n \"not_replayed_reasons\": {", out);
+	for (unsigned i = 0; i < r->nreasons; i++) {
+		fputs(i ? ", " : "", out);
+		json_string(out, r->reasons[i].why);
+		fprintf(out, ": %llu", (unsigned long long)r->reasons[i].calls);
 	}
 	fputc('}', out);
 	if (r->state) {

@@ -21,10 +21,19 @@ struct syscall_figures {
 	struct latency_histogram *recorded_ns, *replayed_ns; /* allocated on the first replayed call */
 };
 
+/* Why calls were kept in place: one of a few fixed sentences, and how many calls it explains. */
+struct kept_reason {
+	const char *why;
+	uint64_t calls;
+};
+#define KEPT_REASONS_MAX 32
+
 struct replay_report {
 	pthread_mutex_t lock;
 	struct syscall_figures by_nr[SYS_SET_MAX];
 	uint64_t unknown_kept;    /* calls whose number this build cannot name */
+	struct kept_reason reasons[KEPT_REASONS_MAX];
+	unsigned nreasons;
 	uint64_t recorded_wall_ns, replay_wall_ns;
 	uint64_t threads, os_threads;
 	const struct shadow_outcome *state; /* the on-disk state check, NULL when not made */
@@ -36,8 +45,8 @@ void replay_report_free(struct replay_report *r);
 /* A replayed call and its latencies. */
 void replay_report_replayed(struct replay_report *r, uint32_t nr, uint64_t recorded_ns, uint64_t replayed_ns,
 			    int mismatch);
-/* A call kept in its place but not issued. */
-void replay_report_kept(struct replay_report *r, uint32_t nr);
+/* A call kept in its place but not issued, and why (a string literal). */
+void replay_report_kept(struct replay_report *r, uint32_t nr, const char *why);
 
 struct replay_totals {
 	uint64_t replayed, kept, mismatches;

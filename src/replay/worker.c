@@ -118,7 +118,13 @@ static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const str
 	int unfinished = !enter || !exit ||
 			 (exit->u.exit.flags & (RPR_EXIT_NO_RETURN | RPR_EXIT_KILLED | RPR_EXIT_DETACHED));
 	struct exec_result r = { 0 };
-	if (rule && rule->how != RH_NONE && !unfinished && !cut_short(exit))
+	if (!rule || rule->how == RH_NONE)
+		r.skip = "not a call on files, directories, descriptors or pipes";
+	else if (unfinished)
+		r.skip = "unfinished in the recording (the thread exited, was killed or let go first)";
+	else if (cut_short(exit))
+		r.skip = "cut short by a signal: it did nothing";
+	else
 		replay_execute(ctx, t->proc, rule, enter, exit, &r);
 	/* a call interrupted by the watchdog, or finishing as an abort came, has an outcome that says nothing */
 	if (r.replayed && !replay_stopped(ctx)) {
@@ -128,7 +134,7 @@ static void replay_call(struct replay_ctx *ctx, struct replay_task *t, const str
 		if (bad && ctx->opt->on_mismatch == MISMATCH_ABORT)
 			replay_stop(ctx);
 	} else if (!r.replayed) {
-		replay_report_kept(&ctx->report, nr);
+		replay_report_kept(&ctx->report, nr, r.skip);
 		if (enter && exit && !unfinished)
 			replay_keep_descriptors(ctx, t->proc, enter, exit);
 		task_doing(t, TASK_THINKING, nr, 0);

@@ -34,6 +34,7 @@ for p in file_io dirs stat pipes signals; do
 done
 
 expect_grep '"not_replayed_calls": \{.*"read": 2' out/signals.json
+expect_grep '"not_replayed_reasons": \{.*"cut short by a signal: it did nothing": 2' out/signals.json
 
 # a descriptor the recorded program inherited beyond 0-2 (7, from this shell) stands for something outside
 # the recording: calls on it keep their place instead of failing with EBADF
@@ -43,6 +44,8 @@ mkdir "$WORK/run-inherited"
 	sh -c 'read line <&7; echo "$line" > got.txt; exec 7<&-') 7< "$WORK/inherited.txt"
 [ "$(cat "$WORK/root-inherited$WORK/run-inherited/got.txt")" = inherited ] || fail "inherited: got.txt not replayed"
 expect_grep '"not_replayed_calls": \{.*"read": ' out/inherited.json
+expect_grep '"not_replayed_reasons": \{.*"on a descriptor replay does not reproduce \(/proc, /sys, socket, inherited\)": [1-9]' \
+	out/inherited.json
 
 # a single-threaded program is replayed by the trace reader thread alone
 expect_grep '"os_threads": 1,' out/file_io.json

@@ -83,6 +83,7 @@ setsid "$REPRISE" record -o tty.rpr -- sh -c 'exec 3<>/dev/tty' < /dev/null > /d
 "$REPRISE" show tty.rpr | grep -q 'openat(AT_FDCWD, "/dev/tty".* = -1 ENXIO' || skip "this machine gave /dev/tty"
 replay_clean "$WORK/r-tty" tty.rpr
 expect_grep '^openat +1$' tty.rpr.out
+expect_grep "^ +1  a device's refusal$" tty.rpr.out
 
 # a trace narrowed with -e trace=%file holds the opens but not the closes: a number the recording shows
 # reused is taken over at once, where waiting for the close that never comes took 2 s per open
