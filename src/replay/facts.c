@@ -376,6 +376,39 @@ static int move_file(struct fact_store *s, const char *from, const char *to)
 	return rc;
 }
 
+void facts_adopt(struct fact_store *s, struct path_facts *to, struct path_facts *from)
+{
+	if (to == from || from->state != FACT_EXISTED)
+		return;
+	facts_decide(to, FACT_EXISTED);
+	if (!to->has_stat && from->has_stat) {
+		to->has_stat = 1;
+		to->type = from->type;
+		to->mode = from->mode;
+		to->uid = from->uid;
+		to->gid = from->gid;
+		to->size = from->size;
+		to->rdev = from->rdev;
+	} else if (!to->type) {
+		to->type = from->type;
+	}
+	if (from->made && !to->made && !to->changed) {
+		close_file(s, from);
+		if (move_file(s, from->path, to->path) == 0) {
+			to->made = 1;
+			free(to->extents);
+			to->extents = from->extents;
+			to->nextents = from->nextents;
+			to->cap = from->cap;
+			from->extents = NULL;
+			from->nextents = from->cap = 0;
+			from->made = 0;
+		}
+	}
+	/* replay's own file, no longer pointed at: not built (left over if its bytes could not move) */
+	from->state = FACT_ABSENT;
+}
+
 /*
  * A symlink the program opened before the recording showed it to be one (reading
  * /etc/localtime, then listing /etc): the bytes it read went into a regular file made at

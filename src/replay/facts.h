@@ -70,6 +70,9 @@ void facts_note_bytes(struct fact_store *s, struct path_facts *f, uint64_t offse
  */
 void facts_make_up_target(struct fact_store *s, struct path_facts *link);
 
+/* The made-up target `from` of a link whose real target `to` was read later: what prepare learned goes to `to`. */
+void facts_adopt(struct fact_store *s, struct path_facts *to, struct path_facts *from);
+
 /* Where a symlink whose target was read points: a normalized recorded absolute path (a new string). */
 char *facts_link_target(const struct path_facts *link);
 

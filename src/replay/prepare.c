@@ -359,10 +359,17 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 				int buf_arg = path_index(e, 0) + 1;
 				const uint8_t *t = exec_recorded(exit, RPR_PHASE_EXIT, args[buf_arg], (uint64_t)ret);
 				if (t) {
+					char *made_up = f->target_made_up ? facts_link_target(f) : NULL;
 					free(f->target);
 					f->target = strndup((const char *)t, (size_t)ret);
 					f->target_made_up = 0;
 					f->type = S_IFLNK;
+					if (made_up) {
+						char *real = facts_link_target(f);
+						facts_adopt(&p->store, facts_of(&p->store, real), facts_of(&p->store, made_up));
+						free(real);
+						free(made_up);
+					}
 				}
 			}
 		} else if (ret == -EINVAL && f && strstr(e->name, "readlink")) {

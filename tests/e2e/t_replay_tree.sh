@@ -54,6 +54,12 @@ replay_clean "$WORK/r-lsL" lsL.rpr
 [ -L "$WORK/r-lsL$WORK/tree/link" ] || fail "a link ls -L followed is not a link"
 [ "$(stat -L -c %s "$WORK/r-lsL$WORK/tree/link")" -eq 17 ] || fail "following the link does not give the recorded size"
 
+# followed first, read later: what following showed moves from replay's own file to the real target
+"$REPRISE" record -o lsL2.rpr -- sh -c 'ls -lL tree; ls -l tree' > /dev/null 2>&1 || true
+replay_clean "$WORK/r-lsL2" lsL2.rpr
+[ "$(readlink "$WORK/r-lsL2$WORK/tree/link")" = target.txt ] || fail "the link read after it was followed is not a link to target.txt"
+[ -z "$(ls -A "$WORK/r-lsL2/.reprise/links" 2>/dev/null)" ] || fail "a made-up link target was left behind"
+
 # stat of "dir/..": the directory itself, not the /proc link that names it in the sandbox
 "$REPRISE" record -o dotdot.rpr -- stat -c '%F %a' tree/sub/.. > dotdot.native
 replay_clean "$WORK/r-dotdot" dotdot.rpr
