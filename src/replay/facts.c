@@ -353,6 +353,19 @@ char *facts_link_target(const struct path_facts *link)
 	return full;
 }
 
+/* The prepared file of `from`, just renamed to `to`'s path: which bytes were read goes along, for --data to fill only the rest. */
+static void take_bytes(struct path_facts *to, struct path_facts *from)
+{
+	to->made = 1;
+	free(to->extents);
+	to->extents = from->extents;
+	to->nextents = from->nextents;
+	to->cap = from->cap;
+	from->extents = NULL;
+	from->nextents = from->cap = 0;
+	from->made = 0;
+}
+
 /* Renames one prepared path to another, making the new one's directories. 0 or -errno. */
 static int move_file(struct fact_store *s, const char *from, const char *to)
 {
@@ -394,16 +407,8 @@ void facts_adopt(struct fact_store *s, struct path_facts *to, struct path_facts 
 	}
 	if (from->made && !to->made && !to->changed) {
 		close_file(s, from);
-		if (move_file(s, from->path, to->path) == 0) {
-			to->made = 1;
-			free(to->extents);
-			to->extents = from->extents;
-			to->nextents = from->nextents;
-			to->cap = from->cap;
-			from->extents = NULL;
-			from->nextents = from->cap = 0;
-			from->made = 0;
-		}
+		if (move_file(s, from->path, to->path) == 0)
+			take_bytes(to, from);
 	}
 	/* replay's own file, no longer pointed at: not built (left over if its bytes could not move) */
 	from->state = FACT_ABSENT;
@@ -434,16 +439,9 @@ static int move_to_target(struct fact_store *s, struct path_facts *link)
 	} else {
 		rc = move_file(s, link->path, target->path);
 		target->state = FACT_EXISTED;
-		target->made = 1;
 		if (!target->type)
 			target->type = S_IFREG;
-		/* which bytes were read goes along: --data fills only the others */
-		free(target->extents);
-		target->extents = link->extents;
-		target->nextents = link->nextents;
-		target->cap = link->cap;
-		link->extents = NULL;
-		link->nextents = link->cap = 0;
+		take_bytes(target, link);
 	}
 	link->made = 0;
 	return rc;
