@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define RPR_FORMAT_MAJOR 1
-#define RPR_FORMAT_MINOR 0
+#define RPR_FORMAT_MINOR 1
 
 enum rpr_event_kind {
 	RPR_EV_SYSCALL_ENTER = 1, /* a thread entered a system call */

@@ -20,8 +20,8 @@ struct dedupe_table;
 struct dedupe_table *dedupe_new(void);
 void dedupe_free(struct dedupe_table *t);
 
-/* The blob id that holds a content with this hash and size, or 0 if none is remembered. */
-uint64_t dedupe_find(const struct dedupe_table *t, struct content_hash h, uint64_t size);
-void dedupe_remember(struct dedupe_table *t, struct content_hash h, uint64_t size, uint64_t blob_id);
+/* The blob id that holds a content with this hash and size, stored in block `oldest_block` or later; else 0. */
+uint64_t dedupe_find(const struct dedupe_table *t, struct content_hash h, uint64_t size, uint64_t oldest_block);
+void dedupe_remember(struct dedupe_table *t, struct content_hash h, uint64_t size, uint64_t blob_id, uint64_t block);
 
 #endif

@@ -47,6 +47,13 @@ enum {
 	RPR_BLOB_MIN = 512,
 	/* one blob record holds at most this much; bigger contents span consecutive ids */
 	RPR_BLOB_CHUNK = 1 << 20,
+	/*
+	 * Since format 1.1 writers refer to a stored blob from at most this many blocks later
+	 * (an older copy is stored again), so that a reader keeping the blocks within that reach
+	 * (it keeps 16) never decompresses one twice.
+	 */
+	RPR_BLOB_REACH_BLOCKS = 12,
+	RPR_FORMAT_MINOR_BLOB_REACH = 1,
 
 	RPR_INDEX_HEAD_SIZE = 16,
 	RPR_INDEX_ENTRY_SIZE = 48,

@@ -217,16 +217,28 @@ static int load_block(struct rpr_reader *r, size_t k, struct cached_block *c)
 	return 0;
 }
 
-/* The slot to load a block into: an empty one, else the least recently used, never the current block. */
-static int victim_slot(const struct rpr_reader *r)
+/*
+ * The slot to load a block into, never the current block's: an empty one, else the least
+ * recently used of the blocks out of a writer's reach from block `reading` (in a 1.1 trace
+ * no later event points back at them), else the least recently used. LRU alone kept blocks
+ * pointed at a while ago over the ones the next events point at, and decompressed those again.
+ */
+static int victim_slot(const struct rpr_reader *r, size_t reading)
 {
-	int victim = NO_SLOT;
+	int bounded = r->hdr.format_major > 1 || r->hdr.format_minor >= RPR_FORMAT_MINOR_BLOB_REACH;
+	int victim = NO_SLOT, victim_in_reach = 1;
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		const struct cached_block *c = &r->cache[i];
 		if (i == r->cur_slot)
 			continue;
-		if (victim == NO_SLOT || !c->loaded || (r->cache[victim].loaded && c->last_used < r->cache[victim].last_used))
+		if (!c->loaded)
+			return i;
+		int in_reach = !bounded || c->block + RPR_BLOB_REACH_BLOCKS >= reading;
+		if (victim == NO_SLOT || in_reach < victim_in_reach ||
+		    (in_reach == victim_in_reach && c->last_used < r->cache[victim].last_used)) {
 			victim = i;
+			victim_in_reach = in_reach;
+		}
 	}
 	return victim;
 }
@@ -241,7 +253,8 @@ static int slot_for(struct rpr_reader *r, size_t k)
 			return i;
 		}
 	}
-	int victim = victim_slot(r);
+	size_t current = r->cur_slot == NO_SLOT ? k : r->cache[r->cur_slot].block;
+	int victim = victim_slot(r, k > current ? k : current);
 	if (load_block(r, k, &r->cache[victim]))
 		return NO_SLOT;
 	r->cache[victim].last_used = ++r->clock;
@@ -392,7 +405,7 @@ static int next_slot(struct rpr_reader *r, size_t k)
 		fail(r, "cannot start the read-ahead thread");
 		return NO_SLOT;
 	}
-	int victim = victim_slot(r);
+	int victim = victim_slot(r, k);
 	struct cached_block *c = &r->cache[victim];
 	c->loaded = 0;
 	int got = readahead_take(r->ahead, k, &c->lb, r->err, sizeof(r->err));

@@ -310,7 +310,9 @@ static uint8_t *reserve(struct rpr_writer *w, size_t n)
 static uint64_t store_blob(struct rpr_writer *w, const uint8_t *data, uint64_t len)
 {
 	struct content_hash h = content_hash_of(data, len);
-	uint64_t id = dedupe_find(w->dedupe, h, len);
+	/* the block the blob goes in (give or take the one a full block hands over to) */
+	uint64_t block = w->cur ? w->cur->number : w->next_block;
+	uint64_t id = dedupe_find(w->dedupe, h, len, block > RPR_BLOB_REACH_BLOCKS ? block - RPR_BLOB_REACH_BLOCKS : 0);
 	if (id) {
 		w->blobs_deduplicated++;
 		w->bytes_deduplicated += len;
@@ -329,7 +331,7 @@ static uint64_t store_blob(struct rpr_writer *w, const uint8_t *data, uint64_t l
 		w->next_blob++;
 		w->bytes_in += size;
 	}
-	dedupe_remember(w->dedupe, h, len, id);
+	dedupe_remember(w->dedupe, h, len, id, block);
 	w->blobs_stored++;
 	return id;
 }

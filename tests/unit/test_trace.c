@@ -431,6 +431,51 @@ static void test_dedupe_shrinks_file(void **state)
 	assert_true(with_dups * 10 < distinct);
 }
 
+/*
+ * A repeat within RPR_BLOB_REACH_BLOCKS blocks refers back; one further away is stored again,
+ * so that readers keeping the blocks in reach never decompress an old one twice.
+ */
+static void test_dedupe_reach(void **state)
+{
+	(void)state;
+	enum { SIZE = 64 << 10 };
+	static uint8_t buf[SIZE];
+	const char *path = tmp_path("reach.rpr");
+	struct rpr_writer *w = open_writer(path);
+	/* seed 1 first; seed 1 again two blocks on; then seed 1 again once reach blocks have gone by */
+	uint32_t fillers_near = 2 * (RPR_BLOCK_TARGET / SIZE), fillers_far = (RPR_BLOB_REACH_BLOCKS + 2) * (RPR_BLOCK_TARGET / SIZE);
+	uint32_t seeds[3 + 2 * RPR_BLOB_REACH_BLOCKS * (RPR_BLOCK_TARGET / SIZE)], n = 0;
+	seeds[n++] = 1;
+	for (uint32_t i = 0; i < fillers_near; i++)
+		seeds[n++] = 1000 + i;
+	seeds[n++] = 1;
+	for (uint32_t i = 0; i < fillers_far; i++)
+		seeds[n++] = 100000 + i;
+	seeds[n++] = 1;
+	assert_true(n <= sizeof(seeds) / sizeof(seeds[0]));
+	for (uint32_t i = 0; i < n; i++) {
+		fill_pattern(buf, SIZE, seeds[i]);
+		struct rpr_region reg = { .phase = RPR_PHASE_ENTER, .arg = 1, .addr = 0x4000, .size = SIZE, .stored = SIZE,
+					  .data = buf };
+		struct rpr_event ev = { .kind = RPR_EV_SYSCALL_ENTER, .seq = i, .ts_ns = i, .nregions = 1, .regions = &reg };
+		assert_int_equal(rpr_writer_append(w, &ev), 0);
+	}
+	struct rpr_writer_stats stats;
+	rpr_writer_get_stats(w, &stats);
+	close_writer(w);
+	assert_int_equal(stats.blobs_deduplicated, 1);
+	assert_int_equal(stats.blobs_stored, n - 1);
+	struct rpr_reader *r = open_reader(path, RPR_READ_AHEAD);
+	const struct rpr_event *ev;
+	for (uint32_t i = 0; i < n; i++) {
+		assert_int_equal(rpr_reader_next(r, &ev), 1);
+		fill_pattern(buf, SIZE, seeds[i]);
+		assert_memory_equal(ev->regions[0].data, buf, SIZE);
+	}
+	assert_int_equal(rpr_reader_next(r, &ev), 0);
+	rpr_reader_close(r);
+}
+
 /* ---- many blocks, seeking ---- */
 
 enum { MANY = 150000 };
@@ -719,7 +764,7 @@ static void test_newer_major_refused(void **state)
 	spill(path, bytes, len);
 	char err[256];
 	assert_null(rpr_reader_open(path, 0, err, sizeof(err)));
-	assert_string_equal(err, "trace format 2.0 is newer than this reader (1.0)");
+	assert_string_equal(err, "trace format 2.0 is newer than this reader (1.1)");
 	free(bytes);
 }
 
@@ -1098,6 +1143,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_every_kind),
 		cmocka_unit_test(test_dup_and_mem),
 		cmocka_unit_test(test_dedupe_shrinks_file),
+		cmocka_unit_test(test_dedupe_reach),
 		cmocka_unit_test(test_many_blocks_and_seek),
 		cmocka_unit_test(test_read_ahead_and_exit_blobs),
 		cmocka_unit_test(test_unknown_kind_skipped),
