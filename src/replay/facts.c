@@ -334,23 +334,26 @@ static int set_attributes(struct fact_store *s, struct path_facts *f)
 	return rc;
 }
 
-void facts_make_up_target(struct fact_store *s, struct path_facts *link)
+/* The facts of where a link whose target is known points. */
+static struct path_facts *target_facts(struct fact_store *s, const struct path_facts *link)
 {
-	char target[64];
-	snprintf(target, sizeof(target), "/.reprise/links/%u", ++s->made_up_targets);
-	free(link->target);
-	link->target = rp_strdup(target);
-	link->target_made_up = 1;
+	char *parent = link->target[0] == '/' ? NULL : parent_of(link->path);
+	char *path = sandbox_join(parent, link->target);
+	free(parent);
+	struct path_facts *target = facts_of(s, path);
+	free(path);
+	return target;
 }
 
-char *facts_link_target(const struct path_facts *link)
+struct path_facts *facts_followed(struct fact_store *s, struct path_facts *link)
 {
-	if (link->target[0] == '/')
-		return sandbox_join(NULL, link->target);
-	char *parent = parent_of(link->path);
-	char *full = sandbox_join(parent, link->target);
-	free(parent);
-	return full;
+	if (!link->target) {
+		char target[64];
+		snprintf(target, sizeof(target), "/.reprise/links/%u", ++s->made_up_targets);
+		link->target = rp_strdup(target);
+		link->target_made_up = 1;
+	}
+	return target_facts(s, link);
 }
 
 /* The prepared file of `from`, just renamed to `to`'s path: which bytes were read goes along, for --data to fill only the rest. */
@@ -389,7 +392,8 @@ static int move_file(struct fact_store *s, const char *from, const char *to)
 	return rc;
 }
 
-void facts_adopt(struct fact_store *s, struct path_facts *to, struct path_facts *from)
+/* The made-up target `from` of a link whose real target `to` was read later: what prepare learned goes to `to`. */
+static void adopt(struct fact_store *s, struct path_facts *to, struct path_facts *from)
 {
 	if (to == from || from->state != FACT_EXISTED)
 		return;
@@ -414,6 +418,21 @@ void facts_adopt(struct fact_store *s, struct path_facts *to, struct path_facts 
 	from->state = FACT_ABSENT;
 }
 
+void facts_note_target(struct fact_store *s, struct path_facts *link, const char *target, size_t len)
+{
+	if (link->changed || (link->target && !link->target_made_up))
+		return;
+	struct path_facts *made_up = link->target ? target_facts(s, link) : NULL;
+	free(link->target);
+	link->target = strndup(target, len);
+	if (!link->target)
+		rp_die(1, "out of memory");
+	link->target_made_up = 0;
+	link->type = S_IFLNK;
+	if (made_up)
+		adopt(s, target_facts(s, link), made_up);
+}
+
 /*
  * A symlink the program opened before the recording showed it to be one (reading
  * /etc/localtime, then listing /etc): the bytes it read went into a regular file made at
@@ -423,9 +442,7 @@ void facts_adopt(struct fact_store *s, struct path_facts *to, struct path_facts 
 static int move_to_target(struct fact_store *s, struct path_facts *link)
 {
 	close_file(s, link);
-	char *path = facts_link_target(link);
-	struct path_facts *target = facts_of(s, path);
-	free(path);
+	struct path_facts *target = target_facts(s, link);
 	int rc = 0;
 	if (target == link || target->type == S_IFLNK || target->made || target->changed) {
 		/* the target has bytes of its own, or cannot take these: they go */
@@ -450,9 +467,7 @@ static int move_to_target(struct fact_store *s, struct path_facts *link)
 /* A program ran through a link before the recording showed it to be one: its target is the program file. */
 static void executed_through(struct fact_store *s, struct path_facts *link)
 {
-	char *path = facts_link_target(link);
-	struct path_facts *target = facts_of(s, path);
-	free(path);
+	struct path_facts *target = target_facts(s, link);
 	facts_decide(target, FACT_EXISTED);
 	if (!target->type)
 		target->type = S_IFREG;

@@ -65,16 +65,13 @@ void facts_note_stat(struct path_facts *f, uint32_t mode, uint32_t uid, uint32_t
 void facts_note_bytes(struct fact_store *s, struct path_facts *f, uint64_t offset, const uint8_t *data, uint64_t len);
 
 /*
- * A symlink the program followed without reading it: it is given a target of replay's own,
- * under ROOT/.reprise, which then holds what following it showed.
+ * The facts of where a symlink points. One the program followed without reading it is
+ * given a target of replay's own, under ROOT/.reprise/links, which then holds what
+ * following it showed.
  */
-void facts_make_up_target(struct fact_store *s, struct path_facts *link);
-
-/* The made-up target `from` of a link whose real target `to` was read later: what prepare learned goes to `to`. */
-void facts_adopt(struct fact_store *s, struct path_facts *to, struct path_facts *from);
-
-/* Where a symlink whose target was read points: a normalized recorded absolute path (a new string). */
-char *facts_link_target(const struct path_facts *link);
+struct path_facts *facts_followed(struct fact_store *s, struct path_facts *link);
+/* A symlink's target, as readlink returned it; what its made-up target held goes there. */
+void facts_note_target(struct fact_store *s, struct path_facts *link, const char *target, size_t len);
 
 /* Builds everything that existed. 0, or -1 with s->error set. */
 int facts_build(struct fact_store *s);

@@ -283,13 +283,8 @@ static void parent_changed(struct prep *p, const char *path)
  */
 static struct path_facts *through_links(struct prep *p, struct path_facts *f)
 {
-	for (int hops = 0; f->type == S_IFLNK && hops < 40; hops++) {
-		if (!f->target)
-			facts_make_up_target(&p->store, f);
-		char *target = facts_link_target(f);
-		f = facts_of(&p->store, target);
-		free(target);
-	}
+	for (int hops = 0; f->type == S_IFLNK && hops < 40; hops++)
+		f = facts_followed(&p->store, f);
 	return f;
 }
 
@@ -355,22 +350,11 @@ static void on_call(struct prep *p, struct prep_process *q, const struct rpr_eve
 				facts_decide(f, FACT_EXISTED);
 			}
 			note_stat_result(f, e, enter, exit);
-			if (strstr(e->name, "readlink") && !f->changed && (!f->target || f->target_made_up)) {
+			if (strstr(e->name, "readlink")) {
 				int buf_arg = path_index(e, 0) + 1;
 				const uint8_t *t = exec_recorded(exit, RPR_PHASE_EXIT, args[buf_arg], (uint64_t)ret);
-				if (t) {
-					char *made_up = f->target_made_up ? facts_link_target(f) : NULL;
-					free(f->target);
-					f->target = strndup((const char *)t, (size_t)ret);
-					f->target_made_up = 0;
-					f->type = S_IFLNK;
-					if (made_up) {
-						char *real = facts_link_target(f);
-						facts_adopt(&p->store, facts_of(&p->store, real), facts_of(&p->store, made_up));
-						free(real);
-						free(made_up);
-					}
-				}
+				if (t)
+					facts_note_target(&p->store, f, (const char *)t, (size_t)ret);
 			}
 		} else if (ret == -EINVAL && f && strstr(e->name, "readlink")) {
 			/* there, and not a symlink */
