@@ -53,6 +53,11 @@ int arch_set_syscall_return(pid_t tid, int64_t value);
  * the thread makes the call again; otherwise it sees EINTR.
  */
 int arch_interrupt_restartable(pid_t tid, int64_t nr, int after_handler);
+/*
+ * The kernel's own results for a call a signal cut short that it may make again: a tracer
+ * sees them at the exit stop, programs never do (the same numbers on every Linux arch).
+ */
+enum { ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTARTNOHAND = 514, ERESTART_RESTARTBLOCK = 516 };
 /* The thread's stack pointer (at an exec stop: where argc, argv, envp and auxv begin). */
 int arch_stack_pointer(pid_t tid, uint64_t *sp);
 

@@ -57,10 +57,6 @@ int arch_set_syscall_return(pid_t tid, int64_t value)
 	return poke_register(tid, offsetof(struct user_regs_struct, rax), (uint64_t)value);
 }
 
-/* The kernel's own codes for a call to restart, never returned to programs. */
-#define ERESTARTSYS 512
-#define ERESTARTNOHAND 514
-
 int arch_interrupt_restartable(pid_t tid, int64_t nr, int after_handler)
 {
 	struct user_regs_struct regs;

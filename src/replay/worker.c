@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch/arch.h"
 #include "replay/exec.h"
 #include "replay/watchdog.h"
 #include "replay/written.h"
@@ -96,7 +97,6 @@ static void spawn(struct replay_ctx *ctx, struct replay_task *parent, const stru
  */
 static int cut_short(const struct rpr_event *exit)
 {
-	enum { ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTARTNOHAND = 514, ERESTART_RESTARTBLOCK = 516 };
 	int64_t ret = exit ? exit->u.exit.ret : 0;
 	return ret == -EINTR || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND ||
 	       ret == -ERESTART_RESTARTBLOCK;
