@@ -527,6 +527,13 @@ int facts_build(struct fact_store *s)
 		if (rc < 0)
 			fail(s, all[i]->path, -rc);
 	}
+	/* the root itself is there already (a new one is made 0700): it only takes the recorded mode and owner, last */
+	struct path_facts *root = facts_find(s, "/");
+	if (root && root->state == FACT_EXISTED && !s->error[0]) {
+		int rc = set_attributes(s, root);
+		if (rc < 0)
+			fail(s, "/", -rc);
+	}
 	free(all);
 	return s->error[0] ? -1 : 0;
 }

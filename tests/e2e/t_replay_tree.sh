@@ -60,6 +60,13 @@ replay_clean "$WORK/r-lsL2" lsL2.rpr
 [ "$(readlink "$WORK/r-lsL2$WORK/tree/link")" = target.txt ] || fail "the link read after it was followed is not a link to target.txt"
 [ -z "$(ls -A "$WORK/r-lsL2/.reprise/links" 2>/dev/null)" ] || fail "a made-up link target was left behind"
 
+# stat of "/": the root replay makes for itself (0700) takes the recorded mode
+"$REPRISE" record -o slash.rpr -- stat -c %a / > slash.native
+"$REPRISE" replay --prepare --verify slash.rpr > slash.out 2> slash.err || fail "replay of stat / failed: $(head -3 slash.err)"
+made_root=$(sed -n 's/^reprise: replaying under //p' slash.err)
+[ "$(stat -c %a "$made_root")" = "$(cat slash.native)" ] || fail "the new root does not have the recorded mode of /"
+rm -rf "$made_root"
+
 # stat of "dir/..": the directory itself, not the /proc link that names it in the sandbox
 "$REPRISE" record -o dotdot.rpr -- stat -c '%F %a' tree/sub/.. > dotdot.native
 replay_clean "$WORK/r-dotdot" dotdot.rpr
