@@ -2,7 +2,7 @@
 . "$E2E_DIR/lib.sh"
 printf 'hello-show\n' > in.txt
 printf 'caf\xc3\xa9\n' > utf.txt
-"$REPRISE" record -o t.rpr -- sh -c 'cat in.txt; sleep 0.5; cat utf.txt' > /dev/null
+"$REPRISE" record -o t.rpr -- sh -c 'cat in.txt; sleep 1; cat utf.txt' > /dev/null
 "$REPRISE" show t.rpr > all.txt
 
 "$REPRISE" show -e trace=read t.rpr > read.txt
@@ -35,10 +35,10 @@ expect_grep '^ \| 00000  68 65 6c 6c 6f 2d 73 68  6f 77 0a +hello-show\. +\|$' d
 "$REPRISE" show --raw -e trace=openat t.rpr > raw.txt
 expect_grep 'openat\(0xffffff9c, 0x[0-9a-f]+, 0x[0-9a-f]+\) = 3' raw.txt
 
-"$REPRISE" show --since 0.4 t.rpr > since.txt
+"$REPRISE" show --since 0.6 t.rpr > since.txt
 expect_no_grep 'hello-show' since.txt
 expect_grep '"caf' since.txt
-"$REPRISE" show --until 0.4 t.rpr > until.txt
+"$REPRISE" show --until 0.6 t.rpr > until.txt
 expect_grep 'hello-show' until.txt
 expect_no_grep 'utf\.txt|"caf' until.txt
 
