@@ -424,9 +424,7 @@ void facts_note_target(struct fact_store *s, struct path_facts *link, const char
 		return;
 	struct path_facts *made_up = link->target ? target_facts(s, link) : NULL;
 	free(link->target);
-	link->target = strndup(target, len);
-	if (!link->target)
-		rp_die(1, "out of memory");
+	link->target = rp_strndup(target, len);
 	link->target_made_up = 0;
 	link->type = S_IFLNK;
 	if (made_up)

@@ -102,9 +102,7 @@ int sandbox_split(const struct sandbox *sb, const char *path, int *dir_fd, const
 		*dir_fd = sandbox_resolve(sb, path);
 		return *dir_fd < 0 ? *dir_fd : 0;
 	}
-	char *dir = strndup(path, start);
-	if (!dir)
-		rp_die(1, "out of memory");
+	char *dir = rp_strndup(path, start);
 	*dir_fd = sandbox_openat2(sb, dir[0] ? dir : "/", O_PATH | O_DIRECTORY, 0, 0);
 	free(dir);
 	*base = path + start;

@@ -140,9 +140,7 @@ void fd_note_take(const struct fd_rules *r, const struct rpr_event *enter, struc
 		uint64_t avail = 0;
 		const uint8_t *s = rpr_event_mem(enter, RPR_PHASE_ENTER, enter->u.enter.args[c->note_arg], 1u << 16, &avail);
 		if (s)
-			note->text = strndup((const char *)s, avail);
-		if (s && !note->text)
-			rp_die(1, "out of memory");
+			note->text = rp_strndup((const char *)s, avail);
 	}
 	if (c->how_arg >= 0) {
 		const uint8_t *how = entry_mem(enter, RPR_PHASE_ENTER, enter->u.enter.args[c->how_arg], 8);

@@ -60,6 +60,14 @@ char *rp_strdup(const char *s)
 	return memcpy(rp_malloc(n), s, n);
 }
 
+char *rp_strndup(const char *s, size_t n)
+{
+	char *copy = strndup(s, n);
+	if (!copy)
+		rp_die(1, "out of memory");
+	return copy;
+}
+
 void sb_init(struct strbuf *sb)
 {
 	sb->buf = NULL;

@@ -20,6 +20,7 @@ void *rp_malloc(size_t n);
 void *rp_calloc(size_t n, size_t size);
 void *rp_realloc(void *p, size_t n);
 char *rp_strdup(const char *s);
+char *rp_strndup(const char *s, size_t n);
 
 struct strbuf {
 	char *buf;   /* always NUL-terminated once anything was added */
