@@ -6,6 +6,7 @@
 #define REPRISE_TEST_PROGRAM_CHECK_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,25 @@ static inline void block_sigchld(void)
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	CHECK(sigprocmask(SIG_BLOCK, &chld, NULL) == 0);
+}
+
+/*
+ * Whether thread `tid` of this process sleeps (state S): a thread that makes one blocking call
+ * and nothing else is then in that call. Read as the one byte at the state's offset in its stat
+ * line ("TID (COMM) STATE ..."; COMM is the program's name, at most 15 bytes), so that a trace
+ * shows the same bytes every run (the strace oracle compares them).
+ */
+static inline int thread_sleeps(int tid, const char *program_name)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	off_t state_at = snprintf(NULL, 0, "%d", tid) + 2 + (off_t)strnlen(program_name, 15) + 2;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	char state;
+	CHECK(pread(fd, &state, 1, state_at) == 1);
+	CHECK(close(fd) == 0);
+	return state == 'S';
 }
 
 /* Writes a whole constant string, so a short write counts as a failure. */
