@@ -68,6 +68,19 @@ void random_free(void);
 double emu_clock(void);
 
 /*
+ * A program asking again, at once, what it was just told while nothing it watches
+ * changed is busy-looping (iperf3 does, polling a writable socket while it waits for its
+ * peer's word). On a real machine each turn takes time; here a turn that takes none
+ * would stop simulated time for good. So a wait on several descriptors whose answer,
+ * summed up by signature, repeats the process's last one waits for a change or a
+ * microsecond, doubling while the loop goes on; returns whether it waited (the caller
+ * then looks again). signature 0 says the call had to wait, which ends the loop.
+ */
+int emu_busy_turn(struct emu_thread *th, uint64_t signature);
+/* One step of the hash that sums up an answer. */
+uint64_t emu_mix(uint64_t h, uint64_t v);
+
+/*
  * Whether the thread has a pending signal that would end a wait in the kernel now; worth
  * asking again when emu_signals_sent (signals of timers and programs, and deaths) changed.
  */

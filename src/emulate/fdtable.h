@@ -34,6 +34,7 @@ struct fdtable {
 	/* The last answer a wait gave at once, summed up, and how many times in a row it was the same (multiplex.c). */
 	uint64_t busy_signature;
 	unsigned busy_repeats;
+	uint64_t translated_transfers; /* receives and sends on translated sockets, which a busy loop's turns lack */
 };
 
 struct fdtable *fdtable_new(void);

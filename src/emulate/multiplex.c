@@ -45,7 +45,7 @@ static double time_left(double deadline)
 	return left > 0 ? left : 0;
 }
 
-static uint64_t mix(uint64_t h, uint64_t v)
+uint64_t emu_mix(uint64_t h, uint64_t v)
 {
 	return (h ^ v) * 0x100000001b3ull;
 }
@@ -54,18 +54,10 @@ static uint64_t mix(uint64_t h, uint64_t v)
 static uint64_t mix_fd(struct emu_thread *th, uint64_t h, int fd, uint64_t ready)
 {
 	struct sock *s = sock_at(th, fd);
-	return mix(mix(mix(h, (uint64_t)fd), ready), s ? sock_activity(s) : 0);
+	return emu_mix(emu_mix(emu_mix(h, (uint64_t)fd), ready), s ? sock_activity(s) : 0);
 }
 
-/*
- * A program asking again, at once, what it was just told while nothing it watches
- * changed is busy-looping (iperf3 does, polling a writable socket while it waits for its
- * peer's word). On a real machine each turn takes time; here a turn that takes none
- * would stop simulated time for good. So the repeated answer waits for a change or for
- * BUSY_FIRST, doubling while the loop goes on; returns whether it waited (the caller
- * then looks again). signature sums up the answer; 0 says the call had to wait.
- */
-static int busy_loop_wait(struct emu_thread *th, uint64_t signature)
+int emu_busy_turn(struct emu_thread *th, uint64_t signature)
 {
 	struct fdtable *ft = th->proc->fds;
 	if (signature == 0 || signature != ft->busy_signature) {
@@ -155,7 +147,7 @@ static enum verdict answer_poll_common(struct emu_thread *th, int64_t *result, d
 	int waited = 0, spun = 0;
 	for (;;) {
 		int ready = 0;
-		uint64_t signature = mix(th->t->nr, nfds);
+		uint64_t signature = emu_mix(th->t->nr, nfds);
 		for (size_t i = 0; i < nfds; i++) {
 			struct sock *s = sock_at(th, fds[i].fd);
 			short wanted = fds[i].events | POLLERR | POLLHUP;
@@ -169,7 +161,7 @@ static enum verdict answer_poll_common(struct emu_thread *th, int64_t *result, d
 			signature = mix_fd(th, signature, fds[i].fd, (uint64_t)(uint16_t)fds[i].events << 16 | (uint16_t)fds[i].revents);
 		}
 		if (ready || time_left(deadline) == 0) {
-			if (!spun && (spun = busy_loop_wait(th, waited ? 0 : signature)))
+			if (!spun && (spun = emu_busy_turn(th, waited ? 0 : signature)))
 				continue;
 			*result = emu_write(th, ARG(0), fds, nfds * sizeof(*fds)) < 0 ? -EFAULT : ready;
 			break;
@@ -242,7 +234,7 @@ static const short select_bits[3] = { POLLIN | POLLHUP | POLLERR, POLLOUT | POLL
 static int64_t select_scan(struct emu_thread *th, int nfds, struct fd_sets *fs, uint64_t *signature)
 {
 	int64_t count = 0;
-	*signature = mix(th->t->nr, (uint64_t)nfds);
+	*signature = emu_mix(th->t->nr, (uint64_t)nfds);
 	for (int k = 0; k < 3; k++)
 		if (fs->got[k])
 			memset(fs->got[k], 0, fs->words * 8);
@@ -307,7 +299,7 @@ static enum verdict answer_select_common(struct emu_thread *th, int64_t *result,
 		uint64_t signature;
 		*result = select_scan(th, (int)nfds, &fs, &signature);
 		if (*result != 0 || time_left(deadline) == 0) {
-			if (*result >= 0 && !spun && (spun = busy_loop_wait(th, waited ? 0 : signature)))
+			if (*result >= 0 && !spun && (spun = emu_busy_turn(th, waited ? 0 : signature)))
 				continue;
 			break;
 		}
@@ -497,13 +489,13 @@ static enum verdict answer_epoll_wait(struct emu_thread *th, int64_t *result)
 		}
 		int n = collect_events(th, epfd, events, max, 0);
 		if (n || time_left(deadline) == 0) {
-			uint64_t signature = mix(th->t->nr, (uint64_t)epfd);
+			uint64_t signature = emu_mix(th->t->nr, (uint64_t)epfd);
 			for (int i = 0; i < n; i++)
-				signature = mix(mix(signature, events[i].data.u64), events[i].events);
+				signature = emu_mix(emu_mix(signature, events[i].data.u64), events[i].events);
 			for (size_t i = 0; i < th->proc->fds->nwatches; i++)
 				if (th->proc->fds->watches[i].epfd == epfd)
 					signature = mix_fd(th, signature, th->proc->fds->watches[i].fd, 0);
-			if (!spun && (spun = busy_loop_wait(th, waited ? 0 : signature)))
+			if (!spun && (spun = emu_busy_turn(th, waited ? 0 : signature)))
 				continue;
 			n = collect_events(th, epfd, events, max, 1);
 			*result = n && emu_write(th, ARG(1), events, (size_t)n * sizeof(*events)) < 0 ? -EFAULT : n;

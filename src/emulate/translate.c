@@ -46,6 +46,7 @@
 
 #include "arch/arch.h"
 #include "emulate/calls.h"
+#include "emulate/fdtable.h"
 #include "emulate/net.h"
 #include "emulate/sockargs.h"
 #include "emulate/translate.h"
@@ -294,6 +295,7 @@ static enum verdict answer_transfer(struct emu_thread *th, int64_t *result)
 	if (!c || !ksock_open(th, ARG(0), &ks))
 		return NATIVE;
 	*result = transfer(th, &ks, c);
+	th->proc->fds->translated_transfers++;
 	close(ks.fd);
 	return ANSWERED;
 }

@@ -16,6 +16,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "emulate/fdtable.h"
 #include "emulate/translate.h"
 
 #define ARG(i) (th->t->args[i])
@@ -46,6 +47,20 @@ static int wait_set_ready(struct emu_thread *th, const struct wait_set *ws)
 		if (native_poll(th->proc->pid, ws->fds[i], ws->events[i]) & (ws->events[i] | POLLERR | POLLHUP | POLLNVAL))
 			return 1;
 	return 0;
+}
+
+/* What the kernel would answer for the set now and what the process moved so far, summed up; 0 when the call would wait. */
+static uint64_t answer_signature(struct emu_thread *th, const struct wait_set *ws, int no_timeout)
+{
+	uint64_t signature = emu_mix(emu_mix(th->t->nr, ws->n), th->proc->fds->translated_transfers);
+	int ready = 0;
+	for (size_t i = 0; i < ws->n; i++) {
+		short wanted = ws->events[i] | POLLERR | POLLHUP | POLLNVAL;
+		short revents = native_poll(th->proc->pid, ws->fds[i], ws->events[i]) & wanted;
+		ready |= revents != 0;
+		signature = emu_mix(emu_mix(signature, (uint64_t)ws->fds[i]), (uint64_t)(uint16_t)revents);
+	}
+	return ready || no_timeout ? signature : 0;
 }
 
 /* Waits until the kernel has something for the set or timeout (< 0: none) has passed; returns the time left. */
@@ -195,6 +210,7 @@ enum verdict answer_wait(struct emu_thread *th, int64_t *result)
 	double timeout = read_timeout(th, c->form, arg);
 	if (timeout < -1 || !c->read_set(th, &ws))
 		return NATIVE;
+	emu_busy_turn(th, answer_signature(th, &ws, timeout == 0));
 	double left = await_set(th, &ws, timeout);
 	int rc = 0;
 	/* Past the timeout the call runs with none, and so returns at once. */
