@@ -57,41 +57,41 @@
 #define SCRATCH_BELOW_SP 1024
 /* Ancillary data passed through for sendmsg and recvmsg, at most. */
 #define MAX_CONTROL 65536u
-/* accept's hook_arg: the call returns a peer's address, to be made virtual. */
+/* accept's hook_arg: the call returns a peer's address, to be made virtual; an IPv6 socket's. */
 #define SHOW_NAME 1u
+#define SHOW_IPV6 2u
 
-/* An IPv4 address a call passes; a null one counts as too short (EINVAL). */
-static int read_sockaddr(struct emu_thread *th, uint64_t addr, uint64_t len, struct sockaddr_in *sin)
+static int write_sockaddr(struct emu_thread *th, int family, uint64_t addr, uint64_t lenp, uint32_t ip, uint16_t port)
 {
-	return addr ? read_sockaddr_in(th, addr, len, sin) : -EINVAL;
+	struct sockaddr_storage ss;
+	socklen_t len = make_sockaddr(family, ip, port, &ss);
+	return write_sockaddr_pair(th, addr, lenp, &ss, len);
 }
 
-static int write_sockaddr(struct emu_thread *th, uint64_t addr, uint64_t lenp, uint32_t ip, uint16_t port)
+/* The kernel's address at addr (a buffer known to hold one of the socket's family) is made virtual. */
+static void show_virtual(struct emu_thread *th, int family, uint64_t addr, socklen_t written)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
-	return write_sockaddr_pair(th, addr, lenp, &sin, sizeof(sin));
-}
-
-/* An IPv4 address the kernel wrote at addr (a buffer known to hold one) is made virtual. */
-static void show_virtual(struct emu_thread *th, uint64_t addr, socklen_t written)
-{
-	struct sockaddr_in sin;
-	if (!addr || written < sizeof(sin) || emu_read(th, addr, &sin, sizeof(sin)) < 0 || sin.sin_family != AF_INET)
+	struct sockaddr_storage ss;
+	uint32_t ip;
+	uint16_t port;
+	socklen_t len = make_sockaddr(family, 0, 0, &ss);
+	if (!addr || written < len || emu_read(th, addr, &ss, len) < 0 || parse_sockaddr(&ss, len, &ip, &port) < 0)
 		return;
-	sin.sin_addr.s_addr = htonl(virtual_address(ntohl(sin.sin_addr.s_addr)));
-	if (emu_write(th, addr, &sin, sizeof(sin)) < 0)
+	len = make_sockaddr(family, virtual_address(ip), port, &ss);
+	if (emu_write(th, addr, &ss, len) < 0)
 		tracer_set_return(th->t, -EFAULT);
 }
 
-/* Whether the program's address buffer (its length at lenp) holds a whole sockaddr_in, which translating needs. */
-static int name_buffer_fits(struct emu_thread *th, uint64_t addr, uint64_t lenp)
+/* Whether the program's address buffer (its length at lenp) holds a whole address of the family, which translating needs. */
+static int name_buffer_fits(struct emu_thread *th, int family, uint64_t addr, uint64_t lenp)
 {
-	socklen_t len;
+	struct sockaddr_storage ss;
+	socklen_t len, needed = make_sockaddr(family, 0, 0, &ss);
 	if (!addr || !lenp || emu_read(th, lenp, &len, sizeof(len)) < 0)
 		return 0;
-	if (len < sizeof(struct sockaddr_in))
-		emu_warn_once(th->t->nr, "an address buffer shorter than sockaddr_in gets the loopback address, not the virtual one");
-	return len >= sizeof(struct sockaddr_in);
+	if (len < needed)
+		emu_warn_once(th->t->nr, "an address buffer shorter than the socket's address gets the loopback address, not the virtual one");
+	return len >= needed;
 }
 
 /*
@@ -128,14 +128,19 @@ uint64_t scratch(struct emu_thread *th, size_t len)
 	return (th->t->sp - SCRATCH_BELOW_SP - len) & ~(uint64_t)15;
 }
 
-/* The call runs with its address argument i naming ip:port (kernel) instead; -errno. */
-static int pass_address(struct emu_thread *th, int i, uint32_t ip, uint16_t port)
+/* The call runs with its address argument i (its length at i + 1) naming ip:port (kernel) instead; -errno. */
+static int pass_address(struct emu_thread *th, int family, int i, uint32_t ip, uint16_t port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
-	uint64_t at = scratch(th, sizeof(sin));
-	if (emu_write(th, at, &sin, sizeof(sin)) < 0)
+	struct sockaddr_storage ss;
+	socklen_t len = make_sockaddr(family, ip, port, &ss);
+	uint64_t at = scratch(th, len);
+	if (emu_write(th, at, &ss, len) < 0)
 		return -EFAULT;
-	return rewrite_arg(th, i, at) < 0 ? -ENOMEM : 0;
+	uint64_t args[6];
+	memcpy(args, th->t->args, sizeof(args));
+	args[i] = at;
+	args[i + 1] = len;
+	return tracer_rewrite(th->t, th->t->nr, args) < 0 ? -ENOMEM : 0;
 }
 
 /* The family of the address a program passes (len bytes at addr), or -errno. */
@@ -147,15 +152,19 @@ static int read_family(struct emu_thread *th, uint64_t addr, uint64_t len)
 	return emu_read(th, addr, &family, sizeof(family)) < 0 ? -EFAULT : family;
 }
 
-/* An IPv4 address a program names as a destination, in kernel terms: 0, or -errno (ENETUNREACH outside the platform). */
-static int read_destination(struct emu_thread *th, uint64_t addr, uint64_t len, uint32_t *ip, uint16_t *port)
+/*
+ * A destination a program names for the socket, in kernel terms: 0, or -errno
+ * (ENETUNREACH outside the platform, and for an IPv6 address or an IPv6-only socket: the
+ * hosts have IPv4 addresses only).
+ */
+static int read_destination(struct emu_thread *th, const struct ksock *ks, uint64_t addr, uint64_t len, uint32_t *ip,
+			    uint16_t *port)
 {
-	struct sockaddr_in sin;
-	int rc = read_sockaddr(th, addr, len, &sin);
-	if (rc < 0)
-		return rc;
-	*ip = kernel_address(th->proc->host, ntohl(sin.sin_addr.s_addr));
-	*port = ntohs(sin.sin_port);
+	uint32_t named;
+	int kind = read_program_address(th, ks->family, ks->family == AF_INET6 && !ks->stream, addr, len, &named, port);
+	if (kind < 0)
+		return kind;
+	*ip = kind == ADDRESS_IPV4 && !ks->v6only ? kernel_address(th->proc->host, named) : 0;
 	return *ip ? 0 : -ENETUNREACH;
 }
 
@@ -172,6 +181,17 @@ static int64_t receive_into(struct emu_thread *th, const struct ksock *ks, const
 	return n;
 }
 
+/* The source of a reception, as the program sees it: at (name_at, namelen_at) as the kernel would write it; 0 or -EFAULT. */
+static int show_source(struct emu_thread *th, const struct ksock *ks, const struct reception *r, uint64_t name_at,
+		       uint64_t namelen_at)
+{
+	uint32_t ip;
+	uint16_t port;
+	if (parse_sockaddr(&r->from, r->fromlen, &ip, &port) < 0)
+		return write_sockaddr_pair(th, name_at, namelen_at, &r->from, r->fromlen);
+	return write_sockaddr(th, ks->family, name_at, namelen_at, virtual_address(ip), port);
+}
+
 /* read, readv and recvfrom: a source goes to (name_at, namelen_at) as the kernel would write it. */
 static int64_t answer_receive(struct emu_thread *th, const struct ksock *ks, const struct program_iov *pi, int flags,
 			      uint64_t name_at, uint64_t namelen_at)
@@ -182,8 +202,7 @@ static int64_t answer_receive(struct emu_thread *th, const struct ksock *ks, con
 		socklen_t none = 0;
 		if (!r.fromlen)
 			n = emu_write(th, namelen_at, &none, sizeof(none)) < 0 ? -EFAULT : n;
-		else if (write_sockaddr(th, name_at, namelen_at, virtual_address(ntohl(r.from.sin_addr.s_addr)),
-					ntohs(r.from.sin_port)) < 0)
+		else if (show_source(th, ks, &r, name_at, namelen_at) < 0)
 			n = -EFAULT;
 	}
 	return n;
@@ -210,8 +229,11 @@ static int64_t receive_message(struct emu_thread *th, const struct ksock *ks, in
 	struct reception r;
 	int64_t n = receive_into(th, ks, &pi, flags, control, controlcap, &r);
 	if (n >= 0) {
-		struct sockaddr_in from = r.from;
-		from.sin_addr.s_addr = htonl(virtual_address(ntohl(r.from.sin_addr.s_addr)));
+		struct sockaddr_storage from = r.from;
+		uint32_t ip;
+		uint16_t port;
+		if (parse_sockaddr(&r.from, r.fromlen, &ip, &port) == 0)
+			r.fromlen = make_sockaddr(ks->family, virtual_address(ip), port, &from);
 		socklen_t namelen = mh.msg_name && r.fromlen ? (mh.msg_namelen < r.fromlen ? mh.msg_namelen : r.fromlen) : 0;
 		if ((namelen && emu_write(th, (uint64_t)(uintptr_t)mh.msg_name, &from, namelen) < 0) ||
 		    (r.controllen && emu_write(th, (uint64_t)(uintptr_t)mh.msg_control, control, r.controllen) < 0))
@@ -240,7 +262,7 @@ static int64_t answer_send(struct emu_thread *th, const struct ksock *ks, const 
 	}
 	/* A connected TCP socket ignores the destination, as in Linux. */
 	if (to && !ks->stream) {
-		int rc = read_destination(th, to, tolen, &dest.ip, &dest.port);
+		int rc = read_destination(th, ks, to, tolen, &dest.ip, &dest.port);
 		if (rc < 0)
 			return rc;
 		dest.has = 1;
@@ -300,33 +322,27 @@ static enum verdict answer_transfer(struct emu_thread *th, int64_t *result)
 	return ANSWERED;
 }
 
-static enum verdict answer_socket(struct emu_thread *th, int64_t *result)
-{
-	(void)result;
-	int type = (int)ARG(1) & 0xf;
-	if (ARG(0) == AF_INET6 && (type == SOCK_STREAM || type == SOCK_DGRAM))
-		emu_warn_once(th->t->nr, "only IPv4 is translated; this socket uses the real network");
-	return NATIVE;
-}
-
 /* bind runs from reprise's side, on the host's loopback address. */
 static enum verdict answer_bind(struct emu_thread *th, int64_t *result)
 {
 	struct ksock ks;
 	if (!ksock_open(th, ARG(0), &ks))
 		return NATIVE;
-	struct sockaddr_in sin;
-	int rc = read_sockaddr(th, ARG(1), ARG(2), &sin);
-	if (rc == 0) {
-		uint32_t ip = ntohl(sin.sin_addr.s_addr);
+	uint32_t ip;
+	uint16_t port;
+	int rc = read_program_address(th, ks.family, 0, ARG(1), ARG(2), &ip, &port);
+	if (rc >= 0) {
 		sg_host_t self = th->proc->host;
-		/* Only the host's own addresses can be bound, as on a real host. */
+		/* Only the host's own addresses can be bound, as on a real host; an IPv6-only socket takes no IPv4-mapped one. */
 		uint32_t own = host_loopback(self), kip;
-		uint16_t port;
-		if (own && (ip == INADDR_ANY || (ip >> 24) == 127 || ip == net_host_ip(self)))
-			rc = bind_kernel(ks.fd, own, ntohs(sin.sin_port));
+		if (ks.v6only && rc == ADDRESS_IPV4)
+			rc = -EINVAL;
+		else if (own && rc != ADDRESS_IPV6 && (ip == INADDR_ANY || (ip >> 24) == 127 || ip == net_host_ip(self)))
+			rc = bind_kernel(&ks, own, port);
 		else
 			rc = -EADDRNOTAVAIL;
+		if (ks.v6only && rc == 0)
+			emu_warn_once(th->t->nr, "an IPv6-only socket (IPV6_V6ONLY) has no peers: the hosts have IPv4 addresses only");
 		if (rc == 0 && ksock_name(ks.fd, 0, &kip, &port) == 0)
 			naming_set(kip, port, ks.stream, ip == net_host_ip(self) ? kip : ip);
 	}
@@ -360,21 +376,21 @@ static void finish_connect(struct emu_thread *th, int64_t ret)
 
 static enum verdict answer_connect(struct emu_thread *th, int64_t *result)
 {
-	/* AF_UNSPEC dissolves a datagram socket's association; the kernel judges other families. */
-	if (read_family(th, ARG(1), ARG(2)) != AF_INET)
+	/* AF_UNSPEC dissolves a datagram socket's association. */
+	if (read_family(th, ARG(1), ARG(2)) == AF_UNSPEC)
 		return NATIVE;
 	struct ksock ks;
 	if (!ksock_open(th, ARG(0), &ks))
 		return NATIVE;
 	uint32_t ip = 0, lip = 0, pip;
 	uint16_t port = 0, lport = 0, pport;
-	int rc = read_destination(th, ARG(1), ARG(2), &ip, &port);
+	int rc = read_destination(th, &ks, ARG(1), ARG(2), &ip, &port);
 	if (rc == 0)
 		rc = bind_if_unbound(th, &ks);
 	if (rc == 0)
 		rc = ksock_name(ks.fd, 0, &lip, &lport);
 	if (rc == 0)
-		rc = pass_address(th, 1, ip, port);
+		rc = pass_address(th, ks.family, 1, ip, port);
 	sg_host_t dst = loopback_host(ip);
 	/* A connect on a connected (or connecting) stream only gets the kernel's EISCONN or EALREADY. */
 	if (rc == 0 && ks.stream && ksock_name(ks.fd, 1, &pip, &pport) == -ENOTCONN) {
@@ -398,8 +414,9 @@ static enum verdict answer_connect(struct emu_thread *th, int64_t *result)
 static void finish_accept(struct emu_thread *th, int64_t ret)
 {
 	socklen_t len;
+	int family = th->hook_arg & SHOW_IPV6 ? AF_INET6 : AF_INET;
 	if (ret >= 0 && (th->hook_arg & SHOW_NAME) && emu_read(th, ARG(2), &len, sizeof(len)) == 0)
-		show_virtual(th, ARG(1), len);
+		show_virtual(th, family, ARG(1), len);
 }
 
 /* accept waits in simulated time for a connection (or until SO_RCVTIMEO: EAGAIN), then takes it from the kernel at once. */
@@ -422,7 +439,7 @@ static enum verdict answer_accept(struct emu_thread *th, int64_t *result)
 		return ANSWERED;
 	}
 	th->exit_hook = finish_accept;
-	th->hook_arg = name_buffer_fits(th, ARG(1), ARG(2)) ? SHOW_NAME : 0;
+	th->hook_arg = (name_buffer_fits(th, ks.family, ARG(1), ARG(2)) ? SHOW_NAME : 0) | (ks.family == AF_INET6 ? SHOW_IPV6 : 0);
 	return NATIVE;
 }
 
@@ -443,7 +460,7 @@ static enum verdict answer_address(struct emu_thread *th, int64_t *result)
 	    (named != INADDR_ANY || ksock_name(ks.fd, 1, &peer_ip, &peer_port) < 0))
 		shown = named;
 	close(ks.fd);
-	*result = rc < 0 ? rc : write_sockaddr(th, ARG(1), ARG(2), shown, port);
+	*result = rc < 0 ? rc : write_sockaddr(th, ks.family, ARG(1), ARG(2), shown, port);
 	return ANSWERED;
 }
 
@@ -526,7 +543,6 @@ void translate_free(void)
 }
 
 const struct call_rule translate_rules[] = {
-	{ "socket", answer_socket, NEVER_BLOCKS },
 	{ "bind", answer_bind, NEVER_BLOCKS },
 	{ "listen", answer_listen, NEVER_BLOCKS },
 	{ "connect", answer_connect, MAY_BLOCK },

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <simgrid/host.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "emulate/calls.h"
@@ -24,14 +25,31 @@ sg_host_t loopback_host(uint32_t ip);
 /* The loopback address standing for ip as a program on host self names it, or 0 outside the platform. */
 uint32_t kernel_address(sg_host_t self, uint32_t ip);
 uint32_t virtual_address(uint32_t ip);
+/*
+ * The hosts of translate mode have IPv4 addresses only; an IPv6 socket reaches them by
+ * IPv4-mapped addresses (::ffff:a.b.c.d), as a dual-stack socket takes IPv4 peers.
+ * An address a program passes for a socket of this family (ipv4_too: a sockaddr_in
+ * also does, as for an IPv6 datagram socket's destination): ADDRESS_IPV4 (an IPv4 or
+ * IPv4-mapped address) with ip and port, ADDRESS_IPV6_ANY (::, ip INADDR_ANY),
+ * ADDRESS_IPV6 (any other IPv6 address), or -EINVAL, -EFAULT, -EAFNOSUPPORT.
+ */
+enum { ADDRESS_IPV4, ADDRESS_IPV6_ANY, ADDRESS_IPV6 };
+int read_program_address(struct emu_thread *th, int family, int ipv4_too, uint64_t addr, uint64_t len, uint32_t *ip,
+			 uint16_t *port);
+/* ip:port in the form of a socket of this family (INADDR_ANY is :: on an IPv6 socket); its length. */
+socklen_t make_sockaddr(int family, uint32_t ip, uint16_t port, struct sockaddr_storage *ss);
+/* ip:port of an IPv4, IPv4-mapped or unspecified (::, ip 0) address; -1 for another. */
+int parse_sockaddr(const void *sa, socklen_t len, uint32_t *ip, uint16_t *port);
 /* 1 with *named_ip the address a program named for the socket bound to kernel_ip:port, or 0 when it named that one. */
 int naming_lookup(uint32_t kernel_ip, uint16_t port, int stream, uint32_t *named_ip);
 void naming_set(uint32_t kernel_ip, uint16_t port, int stream, uint32_t named_ip);
 void namings_free(void);
 
-/* reprise's own descriptor for a program's IPv4 TCP or UDP socket. */
+/* reprise's own descriptor for a program's IPv4 or IPv6 TCP or UDP socket. */
 struct ksock {
 	int fd;
+	int family;              /* AF_INET or AF_INET6 */
+	int v6only;              /* an IPv6 socket without IPv4-mapped peers (IPV6_V6ONLY) */
 	int stream;
 	int nonblock;
 	ino_t ino;               /* names the socket whichever descriptor or process holds it */
@@ -39,7 +57,7 @@ struct ksock {
 
 int ksock_open(struct emu_thread *th, uint64_t fd, struct ksock *ks);
 int ksock_name(int fd, int peer, uint32_t *ip, uint16_t *port);
-int bind_kernel(int fd, uint32_t ip, uint16_t port);
+int bind_kernel(const struct ksock *ks, uint32_t ip, uint16_t port);
 int bind_if_unbound(struct emu_thread *th, const struct ksock *ks);
 double ksock_deadline(const struct ksock *ks, int option);
 short poll_now(int fd, short events);
@@ -69,7 +87,7 @@ void flows_free(void);
 
 /* What a receive gives besides the bytes: the source, recvmsg's flags, the ancillary data's length. */
 struct reception {
-	struct sockaddr_in from;
+	struct sockaddr_storage from;
 	socklen_t fromlen;       /* 0: the kernel gave no source (TCP) */
 	int msg_flags;
 	size_t controllen;

@@ -1,12 +1,15 @@
 /*
  * Translate mode's address map: which loopback address stands for which simulated host,
- * and how programs named the addresses their sockets are bound to. The one place that
- * knows the 127.R.H.H scheme, so that the calls only ask for a host's address or the
- * host behind an address.
+ * how programs named the addresses their sockets are bound to, and the two forms an
+ * address takes (sockaddr_in, or IPv4-mapped sockaddr_in6 on an IPv6 socket). The one
+ * place that knows the 127.R.H.H scheme, so that the calls only ask for a host's address
+ * or the host behind an address.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "emulate/net.h"
@@ -91,6 +94,79 @@ uint32_t virtual_address(uint32_t ip)
 {
 	sg_host_t h = loopback_host(ip);
 	return h ? net_host_ip(h) : ip;
+}
+
+int read_program_address(struct emu_thread *th, int family, int ipv4_too, uint64_t addr, uint64_t len, uint32_t *ip,
+			 uint16_t *port)
+{
+	struct sockaddr_in6 sin6;
+	sa_family_t given;
+	if (!addr || len < sizeof(given))
+		return -EINVAL;
+	if (emu_read(th, addr, &given, sizeof(given)) < 0)
+		return -EFAULT;
+	if (given != family && !(ipv4_too && given == AF_INET))
+		return -EAFNOSUPPORT;
+	/* Linux takes a shorter sockaddr_in6, without sin6_scope_id (RFC 2133's). */
+	size_t least = given == AF_INET6 ? offsetof(struct sockaddr_in6, sin6_scope_id) : sizeof(struct sockaddr_in);
+	if (len < least)
+		return -EINVAL;
+	memset(&sin6, 0, sizeof(sin6));
+	if (emu_read(th, addr, &sin6, least) < 0)
+		return -EFAULT;
+	if (given == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr)) {
+		*ip = INADDR_ANY;
+		*port = ntohs(sin6.sin6_port);
+		return ADDRESS_IPV6_ANY;
+	}
+	return parse_sockaddr(&sin6, (socklen_t)least, ip, port) == 0 ? ADDRESS_IPV4 : ADDRESS_IPV6;
+}
+
+socklen_t make_sockaddr(int family, uint32_t ip, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		*sin = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	/* The IPv4 wildcard an IPv6 socket shows is the IPv6 one. */
+	if (ip != INADDR_ANY) {
+		sin6->sin6_addr.s6_addr[10] = 0xff;
+		sin6->sin6_addr.s6_addr[11] = 0xff;
+		uint32_t be = htonl(ip);
+		memcpy(&sin6->sin6_addr.s6_addr[12], &be, sizeof(be));
+	}
+	return sizeof(*sin6);
+}
+
+int parse_sockaddr(const void *sa, socklen_t len, uint32_t *ip, uint16_t *port)
+{
+	sa_family_t family;
+	if (len < sizeof(family))
+		return -1;
+	memcpy(&family, sa, sizeof(family));
+	if (family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		struct sockaddr_in sin;
+		memcpy(&sin, sa, sizeof(sin));
+		*ip = ntohl(sin.sin_addr.s_addr);
+		*port = ntohs(sin.sin_port);
+		return 0;
+	}
+	struct sockaddr_in6 sin6;
+	if (family != AF_INET6 || len < offsetof(struct sockaddr_in6, sin6_scope_id))
+		return -1;
+	memcpy(&sin6, sa, offsetof(struct sockaddr_in6, sin6_scope_id));
+	if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr) && !IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr))
+		return -1;
+	uint32_t be;
+	memcpy(&be, &sin6.sin6_addr.s6_addr[12], sizeof(be));
+	*ip = ntohl(be);
+	*port = ntohs(sin6.sin6_port);
+	return 0;
 }
 
 /*

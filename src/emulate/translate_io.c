@@ -161,7 +161,8 @@ int64_t transmit(struct emu_thread *th, const struct ksock *ks, const uint8_t *b
 			return rc;
 		carry_datagram(th, ks, to, len);
 	}
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(to->port), .sin_addr.s_addr = htonl(to->ip) };
+	struct sockaddr_storage kernel_to;
+	socklen_t kernel_tolen = make_sockaddr(ks->family, to->ip, to->port, &kernel_to);
 	size_t done = 0;
 	int err = 0;
 	for (;;) {
@@ -179,7 +180,7 @@ int64_t transmit(struct emu_thread *th, const struct ksock *ks, const uint8_t *b
 			}
 		}
 		struct iovec v = { .iov_base = (void *)(buf + done), .iov_len = part };
-		struct msghdr mh = { .msg_name = to->has ? &sin : NULL, .msg_namelen = to->has ? sizeof(sin) : 0,
+		struct msghdr mh = { .msg_name = to->has ? &kernel_to : NULL, .msg_namelen = to->has ? kernel_tolen : 0,
 				     .msg_iov = &v, .msg_iovlen = 1,
 				     .msg_control = done ? NULL : (void *)control, .msg_controllen = done ? 0 : controllen };
 		ssize_t n = sendmsg(ks->fd, &mh, flags | MSG_DONTWAIT | MSG_NOSIGNAL);

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 #include "emulate/translate.h"
 #include "util/util.h"
 
-/* 1 with ks filled (close ks->fd after) when descriptor fd of the caller's process is an IPv4 TCP or UDP socket; else 0. */
+/* 1 with ks filled (close ks->fd after) when descriptor fd of the caller's process is an IPv4 or IPv6 TCP or UDP socket; else 0. */
 int ksock_open(struct emu_thread *th, uint64_t fd, struct ksock *ks)
 {
 	char path[64], target[64];
@@ -38,41 +39,47 @@ int ksock_open(struct emu_thread *th, uint64_t fd, struct ksock *ks)
 		emu_warn_once(th->t->nr, "cannot reach the program's socket from reprise; its addresses are not translated");
 		return 0;
 	}
-	int domain = 0, type = 0;
+	int domain = 0, type = 0, v6only = 0;
 	socklen_t len = sizeof(int);
 	int flags = fcntl(copy, F_GETFL);
 	struct stat st;
-	if (fstat(copy, &st) < 0 || getsockopt(copy, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 || domain != AF_INET ||
-	    getsockopt(copy, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || (type != SOCK_STREAM && type != SOCK_DGRAM) ||
-	    flags < 0) {
+	if (fstat(copy, &st) < 0 || getsockopt(copy, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ||
+	    (domain != AF_INET && domain != AF_INET6) || getsockopt(copy, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    (type != SOCK_STREAM && type != SOCK_DGRAM) || flags < 0 ||
+	    (domain == AF_INET6 && getsockopt(copy, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) < 0)) {
 		close(copy);
 		return 0;
 	}
 	ks->fd = copy;
+	ks->family = domain;
+	ks->v6only = v6only != 0;
 	ks->stream = type == SOCK_STREAM;
 	ks->nonblock = (flags & O_NONBLOCK) != 0;
 	ks->ino = st.st_ino;
 	return 1;
 }
 
-/* The socket's own (peer = 0) or its peer's kernel address; -errno. */
+/* The socket's own (peer = 0) or its peer's kernel address, IPv4 or IPv4-mapped; -errno. */
 int ksock_name(int fd, int peer, uint32_t *ip, uint16_t *port)
 {
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
 	*ip = 0;
 	*port = 0;
-	if ((peer ? getpeername(fd, (struct sockaddr *)&sin, &len) : getsockname(fd, (struct sockaddr *)&sin, &len)) < 0)
+	if ((peer ? getpeername(fd, (struct sockaddr *)&ss, &len) : getsockname(fd, (struct sockaddr *)&ss, &len)) < 0)
 		return -errno;
-	*ip = ntohl(sin.sin_addr.s_addr);
-	*port = ntohs(sin.sin_port);
-	return 0;
+	return parse_sockaddr(&ss, len, ip, port) < 0 ? -EAFNOSUPPORT : 0;
 }
 
-int bind_kernel(int fd, uint32_t ip, uint16_t port)
+/*
+ * An IPv6-only socket cannot take the host's IPv4-mapped address, and the hosts have no
+ * other: it gets the wildcard and a port of the kernel's choosing, where no peer reaches it.
+ */
+int bind_kernel(const struct ksock *ks, uint32_t ip, uint16_t port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
-	return bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ? -errno : 0;
+	struct sockaddr_storage ss;
+	socklen_t len = ks->v6only ? make_sockaddr(AF_INET6, INADDR_ANY, 0, &ss) : make_sockaddr(ks->family, ip, port, &ss);
+	return bind(ks->fd, (struct sockaddr *)&ss, len) < 0 ? -errno : 0;
 }
 
 /*
@@ -141,7 +148,7 @@ int bind_if_unbound(struct emu_thread *th, const struct ksock *ks)
 	if (rc < 0 || port != 0)
 		return rc;
 	uint32_t own = host_loopback(th->proc->host);
-	rc = own ? bind_kernel(ks->fd, own, 0) : -EADDRNOTAVAIL;
+	rc = own ? bind_kernel(ks, own, 0) : -EADDRNOTAVAIL;
 	if (rc == 0 && ksock_name(ks->fd, 0, &ip, &port) == 0)
 		naming_set(ip, port, ks->stream, ip);
 	return rc;

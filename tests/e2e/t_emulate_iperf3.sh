@@ -41,8 +41,10 @@ done
 echo "iperf3: sender $sent Mbit/s, receiver $received Mbit/s, SimGrid $ref Mbit/s, wall ${wall}s"
 
 # The same run in translate mode: the kernel carries the bytes over loopback and reprise paces them. It
-# used to abort (an actor, and its stack's mappings, for every few bytes written); now it must finish
-# with the same figures as the mediated run, within 10% of SimGrid's rate.
+# used to abort (an actor, and its stack's mappings, for every few bytes written). The sender must see
+# SimGrid's rate within 10%; the receiver, whose count leaves out what is still crossing when the test ends,
+# what it sees in mediate mode within 10%. The server's dual-stack socket is translated too: it names bob
+# by his virtual IPv4 address, and nothing is warned about.
 start=$(date +%s.%N)
 "$REPRISE" emulate --mode=translate "$EX/platform.xml" "$EX/iperf3.xml" > "$WORK/translate.out" 2> "$WORK/translate.err" ||
 	fail "translate run failed: $(cat "$WORK/translate.err")"
@@ -50,13 +52,15 @@ twall=$(seconds_since "$start")
 expect_grep "alice: 'iperf3 -s -1' started 0\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/translate.err"
 expect_grep "bob: 'iperf3 -c alice -t 5' started 1\.000000 s, ended [0-9.]+ s, exited 0" "$WORK/translate.err"
 expect_grep '^iperf Done\.$' "$WORK/translate.out"
+expect_grep '^Accepted connection from 10\.0\.0\.1, port [0-9]+$' "$WORK/translate.out"
+expect_no_grep 'reprise: warning' "$WORK/translate.err"
 tsent=$(rate sender "$WORK/translate.out")
 treceived=$(rate receiver "$WORK/translate.out")
 [ -n "$tsent" ] && [ -n "$treceived" ] || fail "no sender or receiver summary in translate mode's iperf3 output"
-for got in "$tsent" "$treceived"; do
-	within "$got" "$ref" 0.10 ||
-		fail "translated iperf3 measured $got Mbit/s; SimGrid's rate for the route is $ref Mbit/s (sender $tsent, receiver $treceived)"
-done
+within "$tsent" "$ref" 0.10 ||
+	fail "translated iperf3 sent at $tsent Mbit/s; SimGrid's rate for the route is $ref Mbit/s"
+within "$treceived" "$received" 0.10 ||
+	fail "translated iperf3 received at $treceived Mbit/s, mediated at $received Mbit/s"
 echo "iperf3 translated: sender $tsent Mbit/s, receiver $treceived Mbit/s, wall ${twall}s"
 awk -v w="$twall" 'BEGIN { exit !(w < 60) }' || fail "the translated iperf3 run took $twall s of wall time"
 
