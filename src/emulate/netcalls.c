@@ -32,57 +32,9 @@
 /* socket()'s exit hook: the type and flags, and this bit for AF_INET6. */
 #define SOCKET_HOOK_INET6 (1ull << 32)
 
-static socklen_t fill_sockaddr(struct sockaddr_storage *ss, int family, const struct in6_addr *a, uint16_t port)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		sin->sin_addr.s_addr = htonl(net_addr_v4(a));
-		return sizeof(*sin);
-	}
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
-	sin6->sin6_addr = *a;
-	return sizeof(*sin6);
-}
-
 static struct sock *sock_at(struct emu_thread *th, uint64_t fd)
 {
 	return fd > INT32_MAX ? NULL : fdtable_get(th->proc->fds, (int)fd);
-}
-
-/*
- * The address a call names, in the socket's family: a sockaddr_in for AF_INET, a
- * sockaddr_in6 (IPv4-mapped addresses included) for AF_INET6.
- */
-static int read_sockaddr(struct emu_thread *th, const struct sock *s, uint64_t addr, uint64_t len, struct in6_addr *out,
-			 uint16_t *port)
-{
-	if (sock_family(s) == AF_INET) {
-		struct sockaddr_in sin;
-		int rc = read_sockaddr_in(th, addr, len, &sin);
-		if (rc < 0)
-			return rc;
-		*out = net_addr_from_v4(ntohl(sin.sin_addr.s_addr));
-		*port = ntohs(sin.sin_port);
-		return 0;
-	}
-	struct sockaddr_in6 sin6;
-	/* Linux takes the RFC 2133 form, without sin6_scope_id. */
-	size_t short_form = offsetof(struct sockaddr_in6, sin6_scope_id);
-	if (len < short_form)
-		return -EINVAL;
-	memset(&sin6, 0, sizeof(sin6));
-	if (emu_read(th, addr, &sin6, len < sizeof(sin6) ? short_form : sizeof(sin6)) < 0)
-		return -EFAULT;
-	if (sin6.sin6_family != AF_INET6)
-		return -EAFNOSUPPORT;
-	*out = sin6.sin6_addr;
-	*port = ntohs(sin6.sin6_port);
-	return 0;
 }
 
 /* Fills a (struct sockaddr *, socklen_t *) pair as the kernel does: truncated, true length. */
@@ -127,7 +79,7 @@ static enum verdict answer_bind(struct emu_thread *th, int64_t *result)
 		return NATIVE;
 	struct in6_addr addr;
 	uint16_t port;
-	int rc = read_sockaddr(th, s, ARG(1), ARG(2), &addr, &port);
+	int rc = read_sockaddr(th, sock_family(s), 0, ARG(1), ARG(2), &addr, &port);
 	*result = rc < 0 ? rc : sock_bind(s, &addr, port);
 	return ANSWERED;
 }
@@ -148,7 +100,7 @@ static enum verdict answer_connect(struct emu_thread *th, int64_t *result)
 		return NATIVE;
 	struct in6_addr addr;
 	uint16_t port;
-	int rc = read_sockaddr(th, s, ARG(1), ARG(2), &addr, &port);
+	int rc = read_sockaddr(th, sock_family(s), 0, ARG(1), ARG(2), &addr, &port);
 	*result = rc < 0 ? rc : emu_interrupted_answer(th, sock_connect(th, s, &addr, port));
 	return ANSWERED;
 }
@@ -513,7 +465,7 @@ static int64_t send_message(struct emu_thread *th, struct sock *s)
 	if (emu_read(th, ARG(1), &mh, sizeof(mh)) < 0)
 		return -EFAULT;
 	struct endpoint to = NO_ENDPOINT;
-	int rc = mh.msg_name ? read_sockaddr(th, s, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, &to.addr, &to.port) : 0;
+	int rc = mh.msg_name ? read_sockaddr(th, sock_family(s), 0, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, &to.addr, &to.port) : 0;
 	to.has = mh.msg_name != NULL;
 	return rc < 0 ? rc : vector_send(th, s, (uint64_t)(uintptr_t)mh.msg_iov, mh.msg_iovlen, (int)ARG(2), to);
 }
@@ -550,7 +502,7 @@ static int64_t transfer(struct emu_thread *th, struct sock *s, const struct tran
 	uint64_t name = c->addressed ? ARG(4) : 0;
 	if (c->sends) {
 		struct endpoint to = NO_ENDPOINT;
-		int rc = name ? read_sockaddr(th, s, name, ARG(5), &to.addr, &to.port) : 0;
+		int rc = name ? read_sockaddr(th, sock_family(s), 0, name, ARG(5), &to.addr, &to.port) : 0;
 		if (rc < 0)
 			return rc;
 		to.has = name != 0;

@@ -4,17 +4,68 @@
  */
 #include "emulate/sockargs.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "emulate/calls.h"
+#include "emulate/net.h"
 
-int read_sockaddr_in(struct emu_thread *th, uint64_t addr, uint64_t len, struct sockaddr_in *sin)
+static int read_sockaddr_in(struct emu_thread *th, uint64_t addr, uint64_t len, struct sockaddr_in *sin)
 {
 	if (len < sizeof(*sin))
 		return -EINVAL;
 	if (emu_read(th, addr, sin, sizeof(*sin)) < 0)
 		return -EFAULT;
 	return sin->sin_family == AF_INET ? 0 : -EAFNOSUPPORT;
+}
+
+int read_sockaddr(struct emu_thread *th, int family, int ipv4_too, uint64_t addr, uint64_t len, struct in6_addr *out,
+		  uint16_t *port)
+{
+	sa_family_t given = (sa_family_t)family;
+	if (ipv4_too && len >= sizeof(given) && emu_read(th, addr, &given, sizeof(given)) < 0)
+		return -EFAULT;
+	if (family == AF_INET || given == AF_INET) {
+		struct sockaddr_in sin;
+		int rc = read_sockaddr_in(th, addr, len, &sin);
+		if (rc < 0)
+			return rc;
+		*out = net_addr_from_v4(ntohl(sin.sin_addr.s_addr));
+		*port = ntohs(sin.sin_port);
+		return 0;
+	}
+	struct sockaddr_in6 sin6;
+	/* Linux takes the RFC 2133 form, without sin6_scope_id. */
+	size_t short_form = offsetof(struct sockaddr_in6, sin6_scope_id);
+	if (len < short_form)
+		return -EINVAL;
+	memset(&sin6, 0, sizeof(sin6));
+	if (emu_read(th, addr, &sin6, len < sizeof(sin6) ? short_form : sizeof(sin6)) < 0)
+		return -EFAULT;
+	if (sin6.sin6_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	*out = sin6.sin6_addr;
+	*port = ntohs(sin6.sin6_port);
+	return 0;
+}
+
+socklen_t fill_sockaddr(struct sockaddr_storage *ss, int family, const struct in6_addr *a, uint16_t port)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		sin->sin_addr.s_addr = htonl(net_addr_v4(a));
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	sin6->sin6_addr = *a;
+	return sizeof(*sin6);
 }
 
 int write_sockaddr_pair(struct emu_thread *th, uint64_t addr, uint64_t lenp, const void *name, socklen_t full)

@@ -19,8 +19,17 @@
 /* The most buffers a vector call may pass (UIO_MAXIOV). */
 #define SOCKARGS_MAX_IOV 1024
 
-/* An IPv4 address a call passes (len bytes at addr): 0, -EINVAL when shorter, -EFAULT, -EAFNOSUPPORT. */
-int read_sockaddr_in(struct emu_thread *th, uint64_t addr, uint64_t len, struct sockaddr_in *sin);
+/*
+ * The address a call passes (len bytes at addr) for a socket of this family, as the
+ * kernel decodes it: a sockaddr_in for AF_INET, a sockaddr_in6 (RFC 2133's shorter form
+ * too) for AF_INET6, or with ipv4_too either for AF_INET6 (an IPv6 datagram socket's
+ * destination may be a sockaddr_in). The address comes out as an IPv6 one, IPv4 ones
+ * mapped. 0, -EINVAL when shorter, -EFAULT, -EAFNOSUPPORT.
+ */
+int read_sockaddr(struct emu_thread *th, int family, int ipv4_too, uint64_t addr, uint64_t len, struct in6_addr *out,
+		  uint16_t *port);
+/* a and port as a socket of this family names them (an AF_INET one takes a's IPv4 part); the length. */
+socklen_t fill_sockaddr(struct sockaddr_storage *ss, int family, const struct in6_addr *a, uint16_t port);
 /*
  * Fills a (struct sockaddr *, socklen_t *) pair as the kernel does: name truncated to the
  * program's length, the true length (full) written back. Nothing when addr is 0; 0 or -EFAULT.

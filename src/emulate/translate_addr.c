@@ -7,12 +7,14 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "emulate/net.h"
+#include "emulate/sockargs.h"
 #include "emulate/translate.h"
 #include "util/util.h"
 
@@ -99,48 +101,21 @@ uint32_t virtual_address(uint32_t ip)
 int read_program_address(struct emu_thread *th, int family, int ipv4_too, uint64_t addr, uint64_t len, uint32_t *ip,
 			 uint16_t *port)
 {
-	struct sockaddr_in6 sin6;
-	sa_family_t given;
-	if (!addr || len < sizeof(given))
-		return -EINVAL;
-	if (emu_read(th, addr, &given, sizeof(given)) < 0)
-		return -EFAULT;
-	if (given != family && !(ipv4_too && given == AF_INET))
-		return -EAFNOSUPPORT;
-	/* Linux takes a shorter sockaddr_in6, without sin6_scope_id (RFC 2133's). */
-	size_t least = given == AF_INET6 ? offsetof(struct sockaddr_in6, sin6_scope_id) : sizeof(struct sockaddr_in);
-	if (len < least)
-		return -EINVAL;
-	memset(&sin6, 0, sizeof(sin6));
-	if (emu_read(th, addr, &sin6, least) < 0)
-		return -EFAULT;
-	if (given == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr)) {
-		*ip = INADDR_ANY;
-		*port = ntohs(sin6.sin6_port);
+	struct in6_addr a;
+	int rc = addr ? read_sockaddr(th, family, ipv4_too, addr, len, &a, port) : -EINVAL;
+	if (rc < 0)
+		return rc;
+	*ip = net_addr_is_v4(&a) ? net_addr_v4(&a) : INADDR_ANY;
+	if (IN6_IS_ADDR_UNSPECIFIED(&a))
 		return ADDRESS_IPV6_ANY;
-	}
-	return parse_sockaddr(&sin6, (socklen_t)least, ip, port) == 0 ? ADDRESS_IPV4 : ADDRESS_IPV6;
+	return net_addr_is_v4(&a) ? ADDRESS_IPV4 : ADDRESS_IPV6;
 }
 
 socklen_t make_sockaddr(int family, uint32_t ip, uint16_t port, struct sockaddr_storage *ss)
 {
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-		*sin = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip) };
-		return sizeof(*sin);
-	}
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(port);
 	/* The IPv4 wildcard an IPv6 socket shows is the IPv6 one. */
-	if (ip != INADDR_ANY) {
-		sin6->sin6_addr.s6_addr[10] = 0xff;
-		sin6->sin6_addr.s6_addr[11] = 0xff;
-		uint32_t be = htonl(ip);
-		memcpy(&sin6->sin6_addr.s6_addr[12], &be, sizeof(be));
-	}
-	return sizeof(*sin6);
+	struct in6_addr a = family == AF_INET6 && ip == INADDR_ANY ? in6addr_any : net_addr_from_v4(ip);
+	return fill_sockaddr(ss, family, &a, port);
 }
 
 int parse_sockaddr(const void *sa, socklen_t len, uint32_t *ip, uint16_t *port)
@@ -160,11 +135,9 @@ int parse_sockaddr(const void *sa, socklen_t len, uint32_t *ip, uint16_t *port)
 	if (family != AF_INET6 || len < offsetof(struct sockaddr_in6, sin6_scope_id))
 		return -1;
 	memcpy(&sin6, sa, offsetof(struct sockaddr_in6, sin6_scope_id));
-	if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr) && !IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr))
+	if (!net_addr_is_v4(&sin6.sin6_addr) && !IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr))
 		return -1;
-	uint32_t be;
-	memcpy(&be, &sin6.sin6_addr.s6_addr[12], sizeof(be));
-	*ip = ntohl(be);
+	*ip = net_addr_v4(&sin6.sin6_addr);
 	*port = ntohs(sin6.sin6_port);
 	return 0;
 }
